@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Gradebook.Storage;
+
+namespace Gradebook.Api;
+
+/// <summary>Source-generated JSON for every response body: no reflection on the request path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(Page<StudentSummary>))]
+[JsonSerializable(typeof(StudentDetails))]
+[JsonSerializable(typeof(Page<ExamSummary>))]
+[JsonSerializable(typeof(ExamDetails))]
+internal sealed partial class GradebookJsonContext : JsonSerializerContext;

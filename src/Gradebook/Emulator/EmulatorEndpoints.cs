@@ -1,0 +1,53 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Gradebook.Emulator;
+
+internal static class EmulatorEndpoints
+{
+    private const int EventsPerWrite = 4_096;
+
+    /// <summary>Maps <c>GET /scores</c>: the emulated feed as <c>text/event-stream</c>, resumable with <c>Last-Event-ID</c>.</summary>
+    public static IEndpointRouteBuilder MapEmulator(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/scores", StreamAsync)
+            .WithTags("Emulator")
+            .WithSummary("The emulated live score feed (Server-Sent Events).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return routes;
+    }
+
+    private static async Task StreamAsync(HttpContext context, ScoreFeed feed, Microsoft.Extensions.Options.IOptions<EmulatorOptions> options)
+    {
+        var cancellationToken = context.RequestAborted;
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var writer = response.BodyWriter;
+        writer.Write(Encoding.UTF8.GetBytes($": gradebook score feed emulator\nretry: {options.Value.RetryMilliseconds}\n\n"));
+        await writer.FlushAsync(cancellationToken);
+
+        var position = feed.StartPosition(context.Request.Headers["Last-Event-ID"]);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var events = await feed.NextAsync(position, EventsPerWrite, cancellationToken);
+                foreach (var e in events)
+                {
+                    writer.Write(e.Frame);
+                }
+
+                position = events[^1].Id;
+                await writer.FlushAsync(cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away: nothing more to send.
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using System.Globalization;
+using Gradebook.Api;
+using Gradebook.Feed;
+using Gradebook.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gradebook.Exams;
+
+internal static class ExamEndpoints
+{
+    public static IEndpointRouteBuilder MapExams(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/exams").WithTags("Exams");
+
+        group.MapGet("/", async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem>> (
+            string? limit, string? after, Store store, CancellationToken cancellationToken) =>
+        {
+            if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
+            {
+                return Problems.Invalid("limit", error!);
+            }
+
+            var from = -1L;
+            if (after is not null && !TryParseExam(after, out from))
+            {
+                return Problems.Invalid("after", $"after must be an exam number from 0 to {ExamNumbers.Max}, got '{after}'.");
+            }
+
+            var rows = await store.ListExamsAsync(from, pageSize + 1, cancellationToken);
+            return TypedResults.Ok(Paging.Build(rows, pageSize, last => $"/exams?after={last.Exam}&limit={pageSize}"));
+        })
+        .WithSummary("Exams that have at least one result, in exam number order.");
+
+        group.MapGet("/{exam}", async Task<Results<Ok<ExamDetails>, ValidationProblem, ProblemHttpResult>> (
+            string exam, Store store, CancellationToken cancellationToken) =>
+        {
+            if (!TryParseExam(exam, out var number))
+            {
+                return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
+            }
+
+            var details = await store.GetExamAsync(number, cancellationToken);
+            return details is null
+                ? Problems.NotFound($"No results are recorded for exam {number}.")
+                : TypedResults.Ok(details);
+        })
+        .WithSummary("One exam's results, in student id order, with its average.");
+
+        return routes;
+    }
+
+    private static bool TryParseExam(string value, out long exam) =>
+        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out exam) && ExamNumbers.IsValid(exam);
+}

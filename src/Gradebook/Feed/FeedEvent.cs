@@ -1,0 +1,34 @@
+namespace Gradebook.Feed;
+
+internal enum EventOutcome
+{
+    Accepted,
+    Rejected,
+    Ignored,
+}
+
+/// <summary>
+/// One event as received from a feed, with what became of it: a <see cref="Score"/> (accepted),
+/// a <see cref="Rejection"/> (rejected), or neither (ignored: not a score event).
+/// </summary>
+internal sealed record FeedEvent(string? EventId, string EventType, string Data, DateTimeOffset ReceivedAt, Score? Score, Rejection? Rejection)
+{
+    public const string ScoreEventType = "score";
+
+    public EventOutcome Outcome => Score is not null ? EventOutcome.Accepted
+        : Rejection is not null ? EventOutcome.Rejected
+        : EventOutcome.Ignored;
+
+    /// <summary>Reads one SSE event: score events are parsed and validated, other types are ignored.</summary>
+    public static FeedEvent Read(string eventType, ReadOnlySpan<byte> data, DateTimeOffset receivedAt)
+    {
+        var text = System.Text.Encoding.UTF8.GetString(data);
+        if (eventType != ScoreEventType)
+        {
+            return new FeedEvent(null, eventType, text, receivedAt, null, null);
+        }
+
+        var (score, rejection) = ScorePayload.Read(data);
+        return new FeedEvent(null, eventType, text, receivedAt, score, rejection);
+    }
+}

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
+namespace Gradebook.Feed;
+
+/// <summary>Settings of the live feed reader (section <c>Feed</c>).</summary>
+internal sealed class FeedOptions
+{
+    public const string Section = "Feed";
+
+    /// <summary>The feed's absolute http(s) URL; empty means the built-in emulator at this host's own <c>/scores</c>.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>The most events committed in one transaction.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 4_096;
+
+    /// <summary>How many received events may wait for the writer before the reader stops reading (back-pressure).</summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 16_384;
+
+    /// <summary>The first reconnection delay when the feed gives none with <c>retry:</c>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The cap on the exponentially growing reconnection delay.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public bool UsesEmulator => string.IsNullOrWhiteSpace(Url);
+}
+
+/// <summary>Rejects a feed URL that is not an absolute http(s) URL, so a typo fails at start-up with a clear message.</summary>
+internal sealed class FeedOptionsValidator : IValidateOptions<FeedOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FeedOptions options)
+    {
+        if (options.UsesEmulator)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            return ValidateOptionsResult.Fail($"Feed:Url must be an absolute http or https URL, got '{options.Url}'.");
+        }
+
+        if (!string.IsNullOrEmpty(uri.UserInfo))
+        {
+            return ValidateOptionsResult.Fail("Feed:Url must not carry credentials.");
+        }
+
+        return options.MaxReconnectDelay < options.ReconnectDelay
+            ? ValidateOptionsResult.Fail("Feed:MaxReconnectDelay must not be shorter than Feed:ReconnectDelay.")
+            : ValidateOptionsResult.Success;
+    }
+}

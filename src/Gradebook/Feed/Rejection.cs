@@ -1,0 +1,33 @@
+namespace Gradebook.Feed;
+
+/// <summary>Why a received event was not turned into a score.</summary>
+internal enum RejectionReason
+{
+    MalformedJson,
+    InvalidUtf8,
+    MissingField,
+    DuplicateField,
+    InvalidStudentId,
+    InvalidExam,
+    InvalidScore,
+    OversizedEvent,
+}
+
+/// <summary>A rejected event's reason and a message that says what was wrong with it.</summary>
+internal sealed record Rejection(RejectionReason Reason, string Message)
+{
+    public string Code => Reason switch
+    {
+        RejectionReason.MalformedJson => "malformed_json",
+        RejectionReason.InvalidUtf8 => "invalid_utf8",
+        RejectionReason.MissingField => "missing_field",
+        RejectionReason.DuplicateField => "duplicate_field",
+        RejectionReason.InvalidStudentId => "invalid_student_id",
+        RejectionReason.InvalidExam => "invalid_exam",
+        RejectionReason.InvalidScore => "invalid_score",
+        RejectionReason.OversizedEvent => "oversized_event",
+        _ => throw new ArgumentOutOfRangeException(nameof(Reason), Reason, null),
+    };
+
+    public override string ToString() => $"{Code}: {Message}";
+}

@@ -1,0 +1,24 @@
+namespace Gradebook.Storage;
+
+internal static class StorageServices
+{
+    /// <summary>Registers the configured store and the migration that runs at start-up.</summary>
+    public static IServiceCollection AddGradebookStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Store>(provider =>
+        {
+            var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            var connectionString = configuration.GetConnectionString("Gradebook");
+            return options.Provider switch
+            {
+                StorageProvider.Sqlite => new SqliteStore(string.IsNullOrWhiteSpace(connectionString)
+                    ? StorageOptions.DefaultSqliteConnectionString
+                    : connectionString),
+                _ => throw new StoreUnavailableException($"Storage:Provider '{options.Provider}' is not supported.", new NotSupportedException()),
+            };
+        });
+        services.AddHostedService<StoreInitializer>();
+        return services;
+    }
+}

@@ -1,0 +1,248 @@
+using System.Data.Common;
+using Gradebook.Feed;
+
+namespace Gradebook.Storage;
+
+/// <summary>The start-up failure of a store that cannot be reached or prepared, with a message for the operator.</summary>
+internal sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// Gradebook's SQL store. The reads and the set-based merge are the same SQL on every engine; each engine
+/// supplies its connections, its migration lock and its bulk path for staging a batch.
+/// </summary>
+internal abstract class Store
+{
+    private readonly string _listStudents;
+    private readonly string _getStudent;
+    private readonly string _listExams;
+    private readonly string _getExam;
+    private readonly string _getFeed;
+
+    protected Store(SqlDialect dialect)
+    {
+        Dialect = dialect;
+        _listStudents = SqlScripts.Get("queries/list_students.sql", dialect);
+        _getStudent = SqlScripts.Get("queries/get_student.sql", dialect);
+        _listExams = SqlScripts.Get("queries/list_exams.sql", dialect);
+        _getExam = SqlScripts.Get("queries/get_exam.sql", dialect);
+        _getFeed = SqlScripts.Get("queries/get_feed.sql", dialect);
+        CreateStaging = SqlScripts.Get("writes/create_staging.sql", dialect);
+        MergeResults = SqlScripts.Get("writes/merge_results.sql", dialect);
+        AdvanceFeed = SqlScripts.Get("writes/advance_feed.sql", dialect);
+    }
+
+    public SqlDialect Dialect { get; }
+
+    protected string CreateStaging { get; }
+
+    protected string MergeResults { get; }
+
+    protected string AdvanceFeed { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes one batch of feed events in one transaction: the raw record, the results, the aggregates and the feed's cursor.</summary>
+    public abstract Task WriteFeedBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Takes the lock that keeps two instances from migrating at once; called inside the migration's transaction.</summary>
+    protected abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, each in its own transaction.</summary>
+    public virtual async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var create = connection.Command(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
+        {
+            await create.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var migration in SqlScripts.Migrations(Dialect))
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await LockForMigrationAsync(connection, transaction, cancellationToken);
+            await using var applied = connection.Command("SELECT COUNT(*) FROM schema_migrations WHERE version = @version", transaction);
+            applied.Add("version", migration.Version);
+            if (Convert.ToInt64(await applied.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            {
+                continue;
+            }
+
+            await using (var apply = connection.Command(migration.Sql, transaction))
+            {
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var record = connection.Command(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)", transaction))
+            {
+                record.Add("version", migration.Version);
+                record.Add("name", migration.Name);
+                record.Add("applied_at", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT version FROM schema_migrations ORDER BY version");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var versions = new List<int>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            versions.Add(Convert.ToInt32(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return versions;
+    }
+
+    public async Task<FeedCursor?> GetFeedAsync(string source, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(_getFeed);
+        command.Add("source", source);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new FeedCursor(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
+            : null;
+    }
+
+    /// <summary>Up to <paramref name="limit"/> students after <paramref name="after"/> in id order ("" for the first page).</summary>
+    public async Task<List<StudentSummary>> ListStudentsAsync(string after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(_listStudents);
+        command.Add("after", after);
+        command.Add("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var page = new List<StudentSummary>(limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add(new StudentSummary(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2)));
+        }
+
+        return page;
+    }
+
+    public async Task<StudentDetails?> GetStudentAsync(string studentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(_getStudent);
+        command.Add("student_id", studentId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long examCount = 0;
+        double average = 0;
+        var results = new List<StudentResult>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            examCount = reader.GetInt64(0);
+            average = reader.GetDouble(1);
+            results.Add(new StudentResult(reader.GetInt64(2), reader.GetDouble(3)));
+        }
+
+        return results.Count == 0 ? null : new StudentDetails(studentId, examCount, average, results);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> exams after <paramref name="after"/> in number order (-1 for the first page).</summary>
+    public async Task<List<ExamSummary>> ListExamsAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(_listExams);
+        command.Add("after", after);
+        command.Add("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var page = new List<ExamSummary>(limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add(new ExamSummary(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2)));
+        }
+
+        return page;
+    }
+
+    public async Task<ExamDetails?> GetExamAsync(long exam, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(_getExam);
+        command.Add("exam", exam);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        long studentCount = 0;
+        double average = 0;
+        var results = new List<ExamResult>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            studentCount = reader.GetInt64(0);
+            average = reader.GetDouble(1);
+            results.Add(new ExamResult(reader.GetString(2), reader.GetDouble(3)));
+        }
+
+        return results.Count == 0 ? null : new ExamDetails(exam, studentCount, average, results);
+    }
+
+    protected static string OutcomeName(EventOutcome outcome) => outcome switch
+    {
+        EventOutcome.Accepted => "accepted",
+        EventOutcome.Rejected => "rejected",
+        EventOutcome.Ignored => "ignored",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome)),
+    };
+
+    /// <summary>The id of the last event in the batch that carried one: where the feed resumes after this batch.</summary>
+    protected static string? LastEventId(IReadOnlyList<FeedEvent> events)
+    {
+        for (var i = events.Count - 1; i >= 0; i--)
+        {
+            if (events[i].EventId is { } id)
+            {
+                return id;
+            }
+        }
+
+        return null;
+    }
+
+    protected static (long Accepted, long Rejected, long Ignored) Count(IReadOnlyList<FeedEvent> events)
+    {
+        long accepted = 0, rejected = 0, ignored = 0;
+        foreach (var e in events)
+        {
+            switch (e.Outcome)
+            {
+                case EventOutcome.Accepted:
+                    accepted++;
+                    break;
+                case EventOutcome.Rejected:
+                    rejected++;
+                    break;
+                default:
+                    ignored++;
+                    break;
+            }
+        }
+
+        return (accepted, rejected, ignored);
+    }
+
+    /// <summary>Runs the shared SQL that ends every batch: merge the staged results, then move the feed's cursor.</summary>
+    protected async Task MergeAndAdvanceAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        await using (var merge = connection.Command(MergeResults, transaction))
+        {
+            await merge.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var (accepted, rejected, ignored) = Count(events);
+        await using var advance = connection.Command(AdvanceFeed, transaction);
+        advance.Add("source", source);
+        advance.Add("last_event_id", LastEventId(events));
+        advance.Add("accepted", accepted);
+        advance.Add("rejected", rejected);
+        advance.Add("ignored", ignored);
+        await advance.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

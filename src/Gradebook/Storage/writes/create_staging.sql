@@ -1,0 +1,15 @@
+-- Per-connection scratch tables a batch is staged in before it is merged set-wise.
+CREATE TEMP TABLE IF NOT EXISTS incoming_results (
+    student_id TEXT NOT NULL,
+    exam       BIGINT NOT NULL,
+    obtained   DOUBLE PRECISION NOT NULL,
+    available  DOUBLE PRECISION NOT NULL
+);
+
+CREATE TEMP TABLE IF NOT EXISTS result_changes (
+    student_id TEXT NOT NULL,
+    exam       BIGINT NOT NULL,
+    obtained   DOUBLE PRECISION NOT NULL,
+    available  DOUBLE PRECISION NOT NULL,
+    old_score  DOUBLE PRECISION
+);

@@ -1,0 +1,53 @@
+-- Folds the staged results of one batch into results and the aggregates, inside the batch's transaction.
+-- The rule: per (exam, student) the highest obtained and the highest available marks win, so the order in which
+-- results arrive never matters. Only results that change are written; the aggregates move by the change.
+
+-- 1. One row per changed result, with its new marks and the score it had before (NULL when it is new).
+INSERT INTO result_changes (student_id, exam, obtained, available, old_score)
+SELECT i.student_id, i.exam,
+       CASE WHEN r.obtained IS NULL OR i.obtained > r.obtained THEN i.obtained ELSE r.obtained END,
+       CASE WHEN r.available IS NULL OR i.available > r.available THEN i.available ELSE r.available END,
+       r.score
+FROM (SELECT student_id, exam, MAX(obtained) AS obtained, MAX(available) AS available
+      FROM incoming_results
+      GROUP BY student_id, exam) AS i
+LEFT JOIN results AS r ON r.exam = i.exam AND r.student_id = i.student_id
+WHERE r.exam IS NULL OR i.obtained > r.obtained OR i.available > r.available;
+
+-- 2. The results themselves (rows in key order, so concurrent writers lock them in the same order).
+INSERT INTO results (exam, student_id, obtained, available)
+SELECT exam, student_id, obtained, available
+FROM result_changes
+WHERE true
+ORDER BY exam, student_id
+ON CONFLICT (exam, student_id) DO UPDATE
+SET obtained = excluded.obtained, available = excluded.available;
+
+-- 3. Per-student aggregates: a new result adds one exam; every change moves the sum by new score - old score.
+INSERT INTO students (student_id, exam_count, score_sum)
+SELECT student_id,
+       SUM(CASE WHEN old_score IS NULL THEN 1 ELSE 0 END),
+       SUM(obtained / available - COALESCE(old_score, 0))
+FROM result_changes
+WHERE true
+GROUP BY student_id
+ORDER BY student_id
+ON CONFLICT (student_id) DO UPDATE
+SET exam_count = students.exam_count + excluded.exam_count,
+    score_sum = students.score_sum + excluded.score_sum;
+
+-- 4. Per-exam aggregates, the same way.
+INSERT INTO exams (exam, student_count, score_sum)
+SELECT exam,
+       SUM(CASE WHEN old_score IS NULL THEN 1 ELSE 0 END),
+       SUM(obtained / available - COALESCE(old_score, 0))
+FROM result_changes
+WHERE true
+GROUP BY exam
+ORDER BY exam
+ON CONFLICT (exam) DO UPDATE
+SET student_count = exams.student_count + excluded.student_count,
+    score_sum = exams.score_sum + excluded.score_sum;
+
+DELETE FROM result_changes;
+DELETE FROM incoming_results;

@@ -1,0 +1,70 @@
+using Gradebook.Api;
+using Gradebook.Feed;
+using Gradebook.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Gradebook.Students;
+
+internal static class StudentEndpoints
+{
+    private const string Prefix = "/students/";
+
+    public static IEndpointRouteBuilder MapStudents(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/students").WithTags("Students");
+
+        group.MapGet("/", async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem>> (
+            string? limit, string? after, Store store, CancellationToken cancellationToken) =>
+        {
+            if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
+            {
+                return Problems.Invalid("limit", error!);
+            }
+
+            if (after is not null && StudentIds.Problem(after) is { } problem)
+            {
+                return Problems.Invalid("after", $"after must be a student id: {problem}.");
+            }
+
+            var rows = await store.ListStudentsAsync(after ?? "", pageSize + 1, cancellationToken);
+            return TypedResults.Ok(Paging.Build(rows, pageSize, last => $"/students?after={Uri.EscapeDataString(last.StudentId)}&limit={pageSize}"));
+        })
+        .WithSummary("Students who have at least one result, in student id order.");
+
+        group.MapGet("/{studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult>> (
+            string studentId, HttpContext context, Store store, CancellationToken cancellationToken) =>
+        {
+            var id = ExactId(context, studentId);
+            if (StudentIds.Problem(id) is { } problem)
+            {
+                return Problems.Invalid("studentId", problem);
+            }
+
+            var student = await store.GetStudentAsync(id, cancellationToken);
+            return student is null
+                ? Problems.NotFound($"No results are recorded for student '{id}'.")
+                : TypedResults.Ok(student);
+        })
+        .WithSummary("One student's results, in exam order, with their average.");
+
+        return routes;
+    }
+
+    /// <summary>
+    /// The student id exactly as the client encoded it: the server leaves <c>%2F</c> undecoded in the path, so an id
+    /// containing '/' is recovered from the raw request target.
+    /// </summary>
+    private static string ExactId(HttpContext context, string routeValue)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (target is null || !target.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return routeValue;
+        }
+
+        var segment = target.AsSpan(Prefix.Length);
+        var query = segment.IndexOf('?');
+        return Uri.UnescapeDataString(query < 0 ? segment : segment[..query]);
+    }
+}
