@@ -31,6 +31,12 @@ internal sealed partial class FeedIngestion(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.Enabled)
+        {
+            status.State = ConnectionState.Stopped;
+            return;
+        }
+
         var (source, url) = await ResolveFeedAsync(stoppingToken);
         status.Source = source;
         var cursor = await store.GetFeedAsync(source, stoppingToken);

@@ -8,6 +8,9 @@ internal sealed class FeedOptions
 {
     public const string Section = "Feed";
 
+    /// <summary>False turns ingestion off; the API still serves what is stored.</summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>The feed's absolute http(s) URL; empty means the built-in emulator at this host's own <c>/scores</c>.</summary>
     public string? Url { get; set; }
 

@@ -4,17 +4,13 @@ namespace Gradebook.Feed;
 
 internal static class FeedServices
 {
-    /// <summary>Registers the live feed reader; <c>Feed:Enabled=false</c> turns ingestion off (the API still serves).</summary>
+    /// <summary>Registers the live feed reader.</summary>
     public static IServiceCollection AddFeedIngestion(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>();
         services.AddSingleton<FeedStatus>();
-        if (configuration.GetValue("Feed:Enabled", true))
-        {
-            services.AddHostedService<FeedIngestion>();
-        }
-
+        services.AddHostedService<FeedIngestion>();
         return services;
     }
 }

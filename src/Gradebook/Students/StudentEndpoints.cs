@@ -32,7 +32,7 @@ internal static class StudentEndpoints
         })
         .WithSummary("Students who have at least one result, in student id order.");
 
-        group.MapGet("/{studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult>> (
+        group.MapGet("/{**studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult>> (
             string studentId, HttpContext context, Store store, CancellationToken cancellationToken) =>
         {
             var id = ExactId(context, studentId);
@@ -52,8 +52,8 @@ internal static class StudentEndpoints
     }
 
     /// <summary>
-    /// The student id exactly as the client encoded it: the server leaves <c>%2F</c> undecoded in the path, so an id
-    /// containing '/' is recovered from the raw request target.
+    /// The student id exactly as the client encoded it. The server leaves <c>%2F</c> undecoded in the path, so an id
+    /// containing '/' is recovered from the raw request target; the catch-all route also takes it unencoded.
     /// </summary>
     private static string ExactId(HttpContext context, string routeValue)
     {
