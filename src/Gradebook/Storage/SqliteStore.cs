@@ -64,62 +64,61 @@ internal sealed class SqliteStore : Store
     protected override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is already ours.
 
-    public override async Task WriteFeedBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = (SqliteConnection)await OpenAsync(cancellationToken);
         await using (var pragmas = connection.Command("PRAGMA synchronous = FULL"))
         {
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var staging = connection.Command(CreateStaging, transaction))
+        // IMMEDIATE: the write lock is taken up front, so the merge reads results no other writer can change.
+        return await connection.BeginTransactionAsync(cancellationToken);
+    }
+
+    protected override Task InsertRawEventsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        using var insert = connection.Command(_insertRawEvent, transaction);
+        insert.Add("source", source);
+        var eventId = insert.Add("event_id", null);
+        var eventType = insert.Add("event_type", null);
+        var data = insert.Add("data", null);
+        var receivedAt = insert.Add("received_at", null);
+        var outcome = insert.Add("outcome", null);
+        var reason = insert.Add("reason", null);
+        insert.Prepare();
+        foreach (var e in events)
         {
-            await staging.ExecuteNonQueryAsync(cancellationToken);
+            eventId.Value = (object?)e.EventId ?? DBNull.Value;
+            eventType.Value = e.EventType;
+            data.Value = e.Data;
+            receivedAt.Value = e.ReceivedAt.ToString("O", CultureInfo.InvariantCulture);
+            outcome.Value = OutcomeName(e.Outcome);
+            reason.Value = (object?)e.Rejection?.ToString() ?? DBNull.Value;
+            insert.ExecuteNonQuery();
         }
 
-        await using (var insert = connection.Command(_insertRawEvent, transaction))
+        return Task.CompletedTask;
+    }
+
+    protected override Task StageResultsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<StagedResult> results, CancellationToken cancellationToken)
+    {
+        using var stage = connection.Command(_stageResult, transaction);
+        var studentId = stage.Add("student_id", null);
+        var exam = stage.Add("exam", null);
+        var obtained = stage.Add("obtained", null);
+        var available = stage.Add("available", null);
+        stage.Prepare();
+        foreach (var result in results)
         {
-            insert.Add("source", source);
-            var eventId = insert.Add("event_id", null);
-            var eventType = insert.Add("event_type", null);
-            var data = insert.Add("data", null);
-            var receivedAt = insert.Add("received_at", null);
-            var outcome = insert.Add("outcome", null);
-            var reason = insert.Add("reason", null);
-            insert.Prepare();
-            foreach (var e in events)
-            {
-                eventId.Value = (object?)e.EventId ?? DBNull.Value;
-                eventType.Value = e.EventType;
-                data.Value = e.Data;
-                receivedAt.Value = e.ReceivedAt.ToString("O", CultureInfo.InvariantCulture);
-                outcome.Value = OutcomeName(e.Outcome);
-                reason.Value = (object?)e.Rejection?.ToString() ?? DBNull.Value;
-                insert.ExecuteNonQuery();
-            }
+            studentId.Value = result.StudentId;
+            exam.Value = result.Exam;
+            obtained.Value = result.Obtained;
+            available.Value = result.Available;
+            stage.ExecuteNonQuery();
         }
 
-        await using (var stage = connection.Command(_stageResult, transaction))
-        {
-            var studentId = stage.Add("student_id", null);
-            var exam = stage.Add("exam", null);
-            var obtained = stage.Add("obtained", null);
-            stage.Add("available", 1.0);
-            stage.Prepare();
-            foreach (var e in events)
-            {
-                if (e.Score is { } score)
-                {
-                    studentId.Value = score.StudentId;
-                    exam.Value = score.Exam;
-                    obtained.Value = score.Value;
-                    stage.ExecuteNonQuery();
-                }
-            }
-        }
-
-        await MergeAndAdvanceAsync(connection, transaction, source, events, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return Task.CompletedTask;
     }
 }

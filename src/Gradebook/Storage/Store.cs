@@ -6,6 +6,9 @@ namespace Gradebook.Storage;
 /// <summary>The start-up failure of a store that cannot be reached or prepared, with a message for the operator.</summary>
 internal sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
 
+/// <summary>One result on its way into the store: marks obtained out of marks available (a feed score is score out of 1).</summary>
+internal readonly record struct StagedResult(string StudentId, long Exam, double Obtained, double Available);
+
 /// <summary>
 /// Gradebook's SQL store. The reads and the set-based merge are the same SQL on every engine; each engine
 /// supplies its connections, its migration lock and its bulk path for staging a batch.
@@ -17,6 +20,9 @@ internal abstract class Store
     private readonly string _listExams;
     private readonly string _getExam;
     private readonly string _getFeed;
+    private readonly string _createStaging;
+    private readonly string _mergeResults;
+    private readonly string _advanceFeed;
 
     protected Store(SqlDialect dialect)
     {
@@ -26,23 +32,77 @@ internal abstract class Store
         _listExams = SqlScripts.Get("queries/list_exams.sql", dialect);
         _getExam = SqlScripts.Get("queries/get_exam.sql", dialect);
         _getFeed = SqlScripts.Get("queries/get_feed.sql", dialect);
-        CreateStaging = SqlScripts.Get("writes/create_staging.sql", dialect);
-        MergeResults = SqlScripts.Get("writes/merge_results.sql", dialect);
-        AdvanceFeed = SqlScripts.Get("writes/advance_feed.sql", dialect);
+        _createStaging = SqlScripts.Get("writes/create_staging.sql", dialect);
+        _mergeResults = SqlScripts.Get("writes/merge_results.sql", dialect);
+        _advanceFeed = SqlScripts.Get("writes/advance_feed.sql", dialect);
     }
 
     public SqlDialect Dialect { get; }
 
-    protected string CreateStaging { get; }
-
-    protected string MergeResults { get; }
-
-    protected string AdvanceFeed { get; }
-
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Begins a write transaction (engine-specific isolation and durability settings).</summary>
+    protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Appends events to <c>raw_events</c> through the engine's bulk path.</summary>
+    protected abstract Task InsertRawEventsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Loads results into the <c>incoming_results</c> staging table through the engine's bulk path.</summary>
+    protected abstract Task StageResultsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<StagedResult> results, CancellationToken cancellationToken);
+
+    /// <summary>Runs just before the staged results are merged; an engine with concurrent writers takes its locks here.</summary>
+    protected virtual Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
     /// <summary>Writes one batch of feed events in one transaction: the raw record, the results, the aggregates and the feed's cursor.</summary>
-    public abstract Task WriteFeedBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken);
+    public async Task WriteFeedBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken);
+        await InsertRawEventsAsync(connection, transaction, source, events, cancellationToken);
+        await MergeAsync(connection, transaction, AcceptedScores(events), cancellationToken);
+
+        var (accepted, rejected, ignored) = Count(events);
+        await using (var advance = connection.Command(_advanceFeed, transaction))
+        {
+            advance.Add("source", source);
+            advance.Add("last_event_id", LastEventId(events));
+            advance.Add("accepted", accepted);
+            advance.Add("rejected", rejected);
+            advance.Add("ignored", ignored);
+            await advance.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Stages results and folds them into <c>results</c> and the aggregates (highest marks win), inside the caller's transaction.</summary>
+    protected async Task MergeAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<StagedResult> results, CancellationToken cancellationToken)
+    {
+        await using (var staging = connection.Command(_createStaging, transaction))
+        {
+            await staging.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await StageResultsAsync(connection, transaction, results, cancellationToken);
+        await BeforeMergeAsync(connection, transaction, cancellationToken);
+        await using var merge = connection.Command(_mergeResults, transaction);
+        await merge.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static IEnumerable<StagedResult> AcceptedScores(IReadOnlyList<FeedEvent> events)
+    {
+        foreach (var e in events)
+        {
+            if (e.Score is { } score)
+            {
+                yield return new StagedResult(score.StudentId, score.Exam, score.Value, 1.0);
+            }
+        }
+    }
 
     /// <summary>Takes the lock that keeps two instances from migrating at once; called inside the migration's transaction.</summary>
     protected abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
@@ -225,24 +285,5 @@ internal abstract class Store
         }
 
         return (accepted, rejected, ignored);
-    }
-
-    /// <summary>Runs the shared SQL that ends every batch: merge the staged results, then move the feed's cursor.</summary>
-    protected async Task MergeAndAdvanceAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
-    {
-        await using (var merge = connection.Command(MergeResults, transaction))
-        {
-            await merge.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        var (accepted, rejected, ignored) = Count(events);
-        await using var advance = connection.Command(AdvanceFeed, transaction);
-        advance.Add("source", source);
-        advance.Add("last_event_id", LastEventId(events));
-        advance.Add("accepted", accepted);
-        advance.Add("rejected", rejected);
-        advance.Add("ignored", ignored);
-        await advance.ExecuteNonQueryAsync(cancellationToken);
     }
 }
