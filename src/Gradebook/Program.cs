@@ -2,6 +2,7 @@ using Gradebook.Api;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Operations;
 using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,6 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
-builder.Services.AddHealthChecks();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GradebookJsonContext.Default));
 builder.Services.AddEmulator(builder.Configuration);
 if (!emulatorOnly)
@@ -20,20 +20,30 @@ if (!emulatorOnly)
     builder.Services.AddOpenApi();
     builder.Services.AddGradebookStore(builder.Configuration);
     builder.Services.AddFeedIngestion(builder.Configuration);
+    builder.Services.AddGradebookHealthChecks();
+    builder.Services.AddSingleton<PrometheusMetrics>();
+}
+else
+{
+    builder.Services.AddHealthChecks();
 }
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapHealthChecks("/healthz");
-
 if (emulatorOnly)
 {
+    app.MapHealthChecks("/healthz");
     app.MapEmulator();
 }
 else
 {
+    // Created now, not at the first scrape, so it hears every measurement from start-up on.
+    app.Services.GetRequiredService<PrometheusMetrics>();
     app.MapOpenApi();
+    app.MapHealth();
+    app.MapMetrics();
+    app.MapIngestion();
     app.MapStudents();
     app.MapExams();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)

@@ -30,18 +30,28 @@ internal static class EmulatorEndpoints
         writer.Write(Encoding.UTF8.GetBytes($": gradebook score feed emulator\nretry: {options.Value.RetryMilliseconds}\n\n"));
         await writer.FlushAsync(cancellationToken);
 
+        var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
         var position = feed.StartPosition(context.Request.Headers["Last-Event-ID"]);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                var events = await feed.NextAsync(position, EventsPerWrite, cancellationToken);
-                foreach (var e in events)
+                var events = await feed.NextAsync(position, EventsPerWrite, heartbeat, cancellationToken);
+                if (events.Count == 0)
                 {
-                    writer.Write(e.Frame);
+                    // A comment keeps idle connections (and the readers' stall watchdogs) alive.
+                    writer.Write(": heartbeat\n"u8);
+                }
+                else
+                {
+                    foreach (var e in events)
+                    {
+                        writer.Write(e.Frame);
+                    }
+
+                    position = events[^1].Id;
                 }
 
-                position = events[^1].Id;
                 await writer.FlushAsync(cancellationToken);
             }
         }

@@ -35,6 +35,10 @@ internal sealed class EmulatorOptions
     [Range(0, long.MaxValue)]
     public long MaxEvents { get; set; }
 
+    /// <summary>An idle stream sends a comment this often, so readers can tell a quiet feed from a stalled one.</summary>
+    [Range(0.01, 3600)]
+    public double HeartbeatSeconds { get; set; } = 15;
+
     /// <summary>The reconnection delay the feed advertises with <c>retry:</c>.</summary>
     [Range(0, 3_600_000)]
     public int RetryMilliseconds { get; set; } = 1_000;

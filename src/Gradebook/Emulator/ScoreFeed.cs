@@ -56,9 +56,13 @@ internal sealed class ScoreFeed
         }
     }
 
-    /// <summary>Waits until events after <paramref name="position"/> are released and returns up to <paramref name="max"/> of them.</summary>
-    public async Task<List<EmulatedEvent>> NextAsync(long position, int max, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits until events after <paramref name="position"/> are released and returns up to <paramref name="max"/> of them,
+    /// or an empty list when none come within <paramref name="maxWait"/>.
+    /// </summary>
+    public async Task<List<EmulatedEvent>> NextAsync(long position, int max, TimeSpan maxWait, CancellationToken cancellationToken)
     {
+        var deadline = Elapsed() + maxWait.TotalSeconds;
         while (true)
         {
             TimeSpan wait;
@@ -70,9 +74,14 @@ internal sealed class ScoreFeed
                     return Read(position, max);
                 }
 
-                wait = _sequence.Exhausted
-                    ? Timeout.InfiniteTimeSpan
-                    : TimeSpan.FromSeconds(Math.Max(0.001, _nextReleaseSeconds - Elapsed()));
+                var now = Elapsed();
+                if (now >= deadline)
+                {
+                    return [];
+                }
+
+                var until = _sequence.Exhausted ? deadline : Math.Min(deadline, _nextReleaseSeconds);
+                wait = TimeSpan.FromSeconds(Math.Max(0.001, until - now));
             }
 
             await Task.Delay(wait, _time, cancellationToken);

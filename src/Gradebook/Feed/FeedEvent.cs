@@ -31,4 +31,9 @@ internal sealed record FeedEvent(string? EventId, string EventType, string Data,
         var (score, rejection) = ScorePayload.Read(data);
         return new FeedEvent(null, eventType, text, receivedAt, score, rejection);
     }
+
+    /// <summary>An event cut off for outgrowing the size bound: rejected, with what was read of it kept raw.</summary>
+    public static FeedEvent Oversized(ReadOnlySpan<byte> truncatedData, int maxEventBytes, DateTimeOffset receivedAt) =>
+        new(null, ScoreEventType, System.Text.Encoding.UTF8.GetString(truncatedData), receivedAt, null,
+            new Rejection(RejectionReason.OversizedEvent, $"the event is larger than {maxEventBytes} bytes; only its start is kept"));
 }

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.ServerSentEvents;
 using System.Threading.Channels;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,9 +5,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace Gradebook.Feed;
-
-/// <summary>The feed answered in a way that is not an event stream (a bad status, the wrong content type, a closed stream).</summary>
-internal sealed class FeedProtocolException(string message) : Exception(message);
 
 /// <summary>
 /// Reads the live feed forever and commits what it reads. Two loops joined by a bounded queue: the reader parses
@@ -20,6 +15,7 @@ internal sealed partial class FeedIngestion(
     Store store,
     IOptions<FeedOptions> options,
     FeedStatus status,
+    FeedMetrics metrics,
     IServer server,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -33,7 +29,7 @@ internal sealed partial class FeedIngestion(
     {
         if (!_options.Enabled)
         {
-            status.State = ConnectionState.Stopped;
+            status.Enter(ConnectionState.Stopped, time.GetUtcNow());
             return;
         }
 
@@ -59,7 +55,7 @@ internal sealed partial class FeedIngestion(
             // Shutting down: stop reading, but commit everything already received before returning.
             queue.Writer.Complete();
             await writing;
-            status.State = ConnectionState.Stopped;
+            status.Enter(ConnectionState.Stopped, time.GetUtcNow());
             LogStopped(source, status.LastCommittedEventId);
         }
     }
@@ -104,42 +100,28 @@ internal sealed partial class FeedIngestion(
         TimeSpan? retry = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var delay = TimeSpan.Zero;
+            TimeSpan? delay = null;
             try
             {
                 await WhenAllCommittedAsync(cancellationToken);
-                status.State = ConnectionState.Connecting;
-                using var request = new HttpRequestMessage(HttpMethod.Get, url);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-                if (status.LastCommittedEventId is { } lastEventId)
-                {
-                    request.Headers.TryAddWithoutValidation("Last-Event-ID", lastEventId);
-                }
-
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-                EnsureEventStream(response);
-                status.State = ConnectionState.Connected;
+                status.Enter(ConnectionState.Connecting, time.GetUtcNow());
+                await using var connection = await FeedConnection.OpenAsync(
+                    http, url, status.LastCommittedEventId, _options, time, cancellationToken);
+                status.Enter(ConnectionState.Connected, time.GetUtcNow());
                 status.LastError = null;
                 LogConnected(url, status.LastCommittedEventId);
-
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                var parser = SseParser.Create(body, (type, data) => FeedEvent.Read(type, data, time.GetUtcNow()));
                 try
                 {
-                    await foreach (var item in parser.EnumerateAsync(cancellationToken))
+                    await foreach (var received in connection.ReadEventsAsync(time, _options.MaxEventBytes, cancellationToken))
                     {
-                        var received = item.EventId is { } id ? item.Data with { EventId = id } : item.Data;
-                        status.Received();
-                        status.LastEventAt = received.ReceivedAt;
+                        status.Received(received.ReceivedAt);
                         await queue.WriteAsync(received, cancellationToken);
                         failures = 0;
                     }
                 }
                 finally
                 {
-                    retry = parser.ReconnectionInterval > TimeSpan.Zero && parser.ReconnectionInterval != Timeout.InfiniteTimeSpan
-                        ? parser.ReconnectionInterval
-                        : retry;
+                    retry = connection.Retry ?? retry;
                 }
 
                 throw new FeedProtocolException("the feed closed the stream");
@@ -150,49 +132,28 @@ internal sealed partial class FeedIngestion(
             }
             catch (FeedNoContentException e)
             {
+                // 204 asks a browser to stop reconnecting; a service that must ingest forever asks again, slowly.
                 status.LastError = e.Message;
                 delay = _options.MaxReconnectDelay;
             }
-            catch (Exception e) when (e is HttpRequestException or HttpIOException or IOException or FeedProtocolException)
+            catch (Exception e) when (e is HttpRequestException or HttpIOException or IOException or TimeoutException or FeedProtocolException)
             {
                 status.LastError = e.Message;
             }
 
-            status.State = ConnectionState.WaitingToReconnect;
+            status.Enter(ConnectionState.WaitingToReconnect, time.GetUtcNow());
             status.CountReconnect();
-            if (delay == TimeSpan.Zero)
-            {
-                delay = policy.Delay(failures++, retry);
-            }
-
-            LogDisconnected(url, status.LastError, delay.TotalMilliseconds);
+            metrics.Reconnected();
+            delay ??= policy.Delay(failures++, retry);
+            LogDisconnected(url, status.LastError, delay.Value.TotalMilliseconds);
             try
             {
-                await Task.Delay(delay, time, cancellationToken);
+                await Task.Delay(delay.Value, time, cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
-        }
-    }
-
-    private static void EnsureEventStream(HttpResponseMessage response)
-    {
-        if (response.StatusCode == System.Net.HttpStatusCode.NoContent)
-        {
-            throw new FeedNoContentException();
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new FeedProtocolException($"the feed answered {(int)response.StatusCode} {response.ReasonPhrase}");
-        }
-
-        var mediaType = response.Content.Headers.ContentType?.MediaType;
-        if (!string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new FeedProtocolException($"the feed answered with content type '{mediaType}', not text/event-stream");
         }
     }
 
@@ -224,6 +185,7 @@ internal sealed partial class FeedIngestion(
     private async Task CommitAsync(string source, List<FeedEvent> batch)
     {
         var policy = new ReconnectPolicy(_options.ReconnectDelay, _options.MaxReconnectDelay, new Random());
+        var started = time.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -239,9 +201,8 @@ internal sealed partial class FeedIngestion(
             }
         }
 
-        status.LastCommittedEventId = batch.LastOrDefault(e => e.EventId is not null)?.EventId ?? status.LastCommittedEventId;
-        status.LastCommitAt = time.GetUtcNow();
-        status.Committed(batch.Count);
+        metrics.Committed(batch, time.GetElapsedTime(started));
+        status.Committed(batch.Count, batch.LastOrDefault(e => e.EventId is not null)?.EventId, time.GetUtcNow());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming after event {LastEventId}")]
@@ -259,6 +220,3 @@ internal sealed partial class FeedIngestion(
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}")]
     private partial void LogStopped(string source, string? lastEventId);
 }
-
-/// <summary>The feed answered 204 No Content: it has nothing to send now.</summary>
-internal sealed class FeedNoContentException() : Exception("the feed answered 204 No Content");

@@ -30,6 +30,18 @@ internal sealed class FeedOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>No bytes for this long (not even a comment) means the connection is stalled: it is dropped and replaced.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>The largest event accepted, in bytes; a larger one is rejected as oversized and skipped.</summary>
+    [Range(256, 64 * 1024 * 1024)]
+    public int MaxEventBytes { get; set; } = 64 * 1024;
+
+    /// <summary>How long the feed may stay disconnected before <c>/readyz</c> reports Gradebook unready.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(2);
+
     public bool UsesEmulator => string.IsNullOrWhiteSpace(Url);
 }
 

@@ -10,6 +10,7 @@ internal static class FeedServices
         services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>();
         services.AddSingleton<FeedStatus>();
+        services.AddSingleton<FeedMetrics>();
         services.AddHostedService<FeedIngestion>();
         return services;
     }

@@ -9,11 +9,12 @@ internal enum ConnectionState
     Stopped,
 }
 
-/// <summary>What the ingestion worker is doing right now, for operators; updated by the worker, read by the API.</summary>
+/// <summary>What the ingestion worker is doing right now, for operators; written by the worker, read by the API.</summary>
 internal sealed class FeedStatus
 {
+    private readonly Lock _gate = new();
+    private readonly Queue<DateTimeOffset> _uncommitted = new();
     private long _reconnects;
-    private long _pending;
 
     public string? Source { get; set; }
 
@@ -23,18 +24,68 @@ internal sealed class FeedStatus
 
     public string? LastCommittedEventId { get; set; }
 
-    public DateTimeOffset? LastEventAt { get; set; }
+    public DateTimeOffset? LastEventAt { get; private set; }
 
-    public DateTimeOffset? LastCommitAt { get; set; }
+    public DateTimeOffset? LastCommitAt { get; private set; }
+
+    /// <summary>When the current connection was made, or the last one was lost.</summary>
+    public DateTimeOffset? StateSince { get; private set; }
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
     /// <summary>Events received but not yet committed.</summary>
-    public long Pending => Interlocked.Read(ref _pending);
+    public long Pending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _uncommitted.Count;
+            }
+        }
+    }
+
+    public void Enter(ConnectionState state, DateTimeOffset now)
+    {
+        if (State != state)
+        {
+            StateSince = now;
+        }
+
+        State = state;
+    }
 
     public void CountReconnect() => Interlocked.Increment(ref _reconnects);
 
-    public void Received() => Interlocked.Increment(ref _pending);
+    public void Received(DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _uncommitted.Enqueue(at);
+            LastEventAt = at;
+        }
+    }
 
-    public void Committed(int count) => Interlocked.Add(ref _pending, -count);
+    public void Committed(int count, string? lastEventId, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _uncommitted.Dequeue();
+            }
+
+            LastCommittedEventId = lastEventId ?? LastCommittedEventId;
+            LastCommitAt = at;
+        }
+    }
+
+    /// <summary>How long the oldest uncommitted event has waited: zero when everything received is committed.</summary>
+    public TimeSpan Lag(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            return _uncommitted.TryPeek(out var oldest) ? now - oldest : TimeSpan.Zero;
+        }
+    }
 }

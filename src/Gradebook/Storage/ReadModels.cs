@@ -17,3 +17,6 @@ internal sealed record FeedCursor(string? LastEventId, long Accepted, long Rejec
 {
     public long Received => Accepted + Rejected + Ignored;
 }
+
+/// <summary>A rejected feed event as it was received, with why it was rejected.</summary>
+internal sealed record RejectedEvent(long Id, string Source, string? EventId, string EventType, string Data, string Reason, DateTimeOffset ReceivedAt);

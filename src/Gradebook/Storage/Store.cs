@@ -20,6 +20,7 @@ internal abstract class Store
     private readonly string _listExams;
     private readonly string _getExam;
     private readonly string _getFeed;
+    private readonly string _listRejections;
     private readonly string _createStaging;
     private readonly string _mergeResults;
     private readonly string _advanceFeed;
@@ -32,6 +33,7 @@ internal abstract class Store
         _listExams = SqlScripts.Get("queries/list_exams.sql", dialect);
         _getExam = SqlScripts.Get("queries/get_exam.sql", dialect);
         _getFeed = SqlScripts.Get("queries/get_feed.sql", dialect);
+        _listRejections = SqlScripts.Get("queries/list_rejections.sql", dialect);
         _createStaging = SqlScripts.Get("writes/create_staging.sql", dialect);
         _mergeResults = SqlScripts.Get("writes/merge_results.sql", dialect);
         _advanceFeed = SqlScripts.Get("writes/advance_feed.sql", dialect);
@@ -241,6 +243,30 @@ internal abstract class Store
         }
 
         return results.Count == 0 ? null : new ExamDetails(exam, studentCount, average, results);
+    }
+
+    /// <summary>Up to <paramref name="limit"/> rejected events after raw record id <paramref name="after"/>, oldest first.</summary>
+    public async Task<List<RejectedEvent>> ListRejectionsAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.Command(_listRejections);
+        command.Add("after", after);
+        command.Add("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var page = new List<RejectedEvent>(limit);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            page.Add(new RejectedEvent(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5),
+                reader.GetFieldValue<DateTimeOffset>(6)));
+        }
+
+        return page;
     }
 
     protected static string OutcomeName(EventOutcome outcome) => outcome switch

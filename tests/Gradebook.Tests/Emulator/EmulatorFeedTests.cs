@@ -79,12 +79,12 @@ public class EmulatorFeedTests
         var options = new EmulatorOptions { EventsPerSecond = 100, MinBurst = 50, MaxBurst = 50, Seed = 3 };
         var feed = new ScoreFeed(Microsoft.Extensions.Options.Options.Create(options), time);
 
-        Assert.Equal(50, (await feed.NextAsync(0, 1_000, CancellationToken.None)).Count);
+        Assert.Equal(50, (await feed.NextAsync(0, 1_000, TimeSpan.FromSeconds(1), CancellationToken.None)).Count);
         time.Advance(TimeSpan.FromMilliseconds(499));
         Assert.Equal(50, feed.Head);
         time.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.Equal(Enumerable.Range(51, 50).Select(i => (long)i), (await feed.NextAsync(50, 1_000, CancellationToken.None)).Select(e => e.Id));
+        Assert.Equal(Enumerable.Range(51, 50).Select(i => (long)i), (await feed.NextAsync(50, 1_000, TimeSpan.FromSeconds(1), CancellationToken.None)).Select(e => e.Id));
         time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Equal(300, (await feed.NextAsync(100, 1_000, CancellationToken.None))[^1].Id);
+        Assert.Equal(300, (await feed.NextAsync(100, 1_000, TimeSpan.FromSeconds(1), CancellationToken.None))[^1].Id);
     }
 }
