@@ -69,7 +69,9 @@ internal sealed class FeedConnection : IAsyncDisposable
     {
         await foreach (var item in parser.EnumerateAsync(cancellationToken))
         {
-            yield return item.EventId is { } id ? item.Data with { EventId = id } : item.Data;
+            // An event's id is the stream's last event id as of the event, whether or not the event set it.
+            var id = string.IsNullOrEmpty(parser.LastEventId) ? null : parser.LastEventId;
+            yield return id is null ? item.Data : item.Data with { EventId = id };
         }
     }
 

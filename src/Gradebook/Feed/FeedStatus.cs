@@ -31,6 +31,9 @@ internal sealed class FeedStatus
     /// <summary>When the current connection was made, or the last one was lost.</summary>
     public DateTimeOffset? StateSince { get; private set; }
 
+    /// <summary>Since when the feed has not been connected (null while connected): what the retry budget is measured against.</summary>
+    public DateTimeOffset? DisconnectedSince { get; private set; }
+
     public long Reconnects => Interlocked.Read(ref _reconnects);
 
     /// <summary>Events received but not yet committed.</summary>
@@ -50,6 +53,15 @@ internal sealed class FeedStatus
         if (State != state)
         {
             StateSince = now;
+        }
+
+        if (state == ConnectionState.Connected)
+        {
+            DisconnectedSince = null;
+        }
+        else
+        {
+            DisconnectedSince ??= now;
         }
 
         State = state;

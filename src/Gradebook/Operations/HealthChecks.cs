@@ -46,10 +46,10 @@ internal sealed class FeedHealthCheck(FeedStatus status, IOptions<FeedOptions> o
             return Task.FromResult(HealthCheckResult.Healthy($"connected to {status.Source}"));
         }
 
-        var down = time.GetUtcNow() - (status.StateSince ?? _started);
+        var down = time.GetUtcNow() - (status.DisconnectedSince ?? _started);
         return Task.FromResult(down <= feed.RetryBudget
-            ? HealthCheckResult.Degraded($"{state} for {down.TotalSeconds:F0} s, within the retry budget; last error: {status.LastError}")
-            : HealthCheckResult.Unhealthy($"{state} for {down.TotalSeconds:F0} s, past the retry budget of {feed.RetryBudget.TotalSeconds:F0} s; last error: {status.LastError}"));
+            ? HealthCheckResult.Degraded($"{state}, disconnected for {down.TotalSeconds:F0} s, within the retry budget; last error: {status.LastError}")
+            : HealthCheckResult.Unhealthy($"{state}, disconnected for {down.TotalSeconds:F0} s, past the retry budget of {feed.RetryBudget.TotalSeconds:F0} s; last error: {status.LastError}"));
     }
 }
 

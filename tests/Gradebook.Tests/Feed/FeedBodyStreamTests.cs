@@ -1,0 +1,64 @@
+using System.Text;
+using Gradebook.Feed;
+
+namespace Gradebook.Tests.Feed;
+
+public class FeedBodyStreamTests
+{
+    private static async Task<List<FeedEvent>> ReadAsync(byte[] wire, int maxEventBytes)
+    {
+        await using var body = new FeedBodyStream(new MemoryStream(wire), maxEventBytes, TimeSpan.FromSeconds(30), TimeProvider.System);
+        var events = new List<FeedEvent>();
+        await foreach (var e in FeedConnection.Read(FeedConnection.Parser(body, TimeProvider.System, maxEventBytes), CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    [Theory]
+    [InlineData("\n")]
+    [InlineData("\r\n")]
+    [InlineData("\r")]
+    public async Task An_oversized_event_is_rejected_and_the_events_around_it_are_kept(string eol)
+    {
+        var huge = new string('x', 100_000);
+        var wire = Encoding.UTF8.GetBytes(
+            $"id: 1{eol}data: before{eol}{eol}id: 2{eol}data: {huge}{eol}data: {huge}{eol}{eol}id: 3{eol}data: after{eol}{eol}");
+
+        var events = await ReadAsync(wire, 1024);
+
+        Assert.Equal(["1", "2", "3"], events.Select(e => e.EventId));
+        Assert.Equal("before", events[0].Data);
+        Assert.Equal(RejectionReason.OversizedEvent, events[1].Rejection!.Reason);
+        Assert.InRange(events[1].Data.Length, 1, 1100);
+        Assert.Equal("after", events[2].Data);
+    }
+
+    [Fact]
+    public async Task An_endless_line_without_newlines_is_cut_off_and_recorded()
+    {
+        var wire = Encoding.UTF8.GetBytes("data: " + new string('y', 1_000_000));
+        var events = await ReadAsync(wire, 2048);
+        var e = Assert.Single(events);
+        Assert.Equal(RejectionReason.OversizedEvent, e.Rejection!.Reason);
+    }
+
+    [Fact]
+    public async Task A_stalled_stream_fails_with_a_timeout()
+    {
+        await using var body = new FeedBodyStream(new NeverStream(), 1024, TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () => await body.ReadExactlyAsync(new byte[10]));
+        Assert.Contains("sent nothing", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class NeverStream : MemoryStream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+    }
+}
