@@ -7,9 +7,15 @@ using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.Options;
 
+// `dotnet run -- rebuild` re-derives the store from its raw record and exits.
+if (args.FirstOrDefault() == "rebuild")
+{
+    return await RebuildCommand.RunAsync(args[1..]);
+}
+
 // `dotnet run -- emulator` serves only the emulated feed, for running it on its own.
 var emulatorOnly = args.FirstOrDefault() == "emulator";
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(emulatorOnly ? args[1..] : args);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
@@ -29,6 +35,24 @@ else
 }
 
 var app = builder.Build();
+try
+{
+    // Settings and the database are checked before the server starts, so a bad one stops start-up with one clear line.
+    app.Services.GetService<IStartupValidator>()?.Validate();
+    if (!emulatorOnly)
+    {
+        var store = app.Services.GetRequiredService<Store>();
+        var version = await store.MigrateAsync(CancellationToken.None);
+        LogStoreReady(app.Logger, store.Dialect, version);
+    }
+}
+catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException)
+{
+    // Written straight to stderr: the logger may not flush before the process exits.
+    await Console.Error.WriteLineAsync($"Gradebook cannot start: {e.Message}");
+    return 1;
+}
+
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (emulatorOnly)
@@ -48,22 +72,20 @@ else
     app.MapExams();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {
-        app.Logger.LogInformation("No Feed:Url is configured: serving the built-in emulator at /scores and ingesting from it");
+        LogEmbeddedEmulator(app.Logger);
         app.MapEmulator();
     }
 }
 
-try
-{
-    await app.RunAsync();
-    return 0;
-}
-catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException)
-{
-    // Written straight to stderr: the logger may not flush before the process exits.
-    await Console.Error.WriteLineAsync($"Gradebook cannot start: {e.Message}");
-    return 1;
-}
+await app.RunAsync();
+return 0;
 
 /// <summary>The host's entry point, visible to the integration tests.</summary>
-public partial class Program;
+public partial class Program
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store ready: {Dialect}, schema version {Version}")]
+    private static partial void LogStoreReady(ILogger logger, SqlDialect dialect, int version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Feed:Url is configured: serving the built-in emulator at /scores and ingesting from it")]
+    private static partial void LogEmbeddedEmulator(ILogger logger);
+}

@@ -56,7 +56,7 @@ internal sealed partial class FeedIngestion(
             queue.Writer.Complete();
             await writing;
             status.Enter(ConnectionState.Stopped, time.GetUtcNow());
-            LogStopped(source, status.LastCommittedEventId);
+            LogStopped(source, status.LastCommittedEventId, status.Pending);
         }
     }
 
@@ -217,6 +217,6 @@ internal sealed partial class FeedIngestion(
     [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} events failed; retrying in {DelayMs:F0} ms")]
     private partial void LogCommitFailed(Exception exception, int count, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}")]
-    private partial void LogStopped(string source, string? lastEventId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} events left uncommitted")]
+    private partial void LogStopped(string source, string? lastEventId, long pending);
 }

@@ -43,7 +43,7 @@ internal sealed class SqliteStore : Store
         return connection;
     }
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -53,7 +53,7 @@ internal sealed class SqliteStore : Store
                 await wal.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await base.MigrateAsync(cancellationToken);
+            return await base.MigrateAsync(cancellationToken);
         }
         catch (SqliteException e)
         {

@@ -2,7 +2,7 @@ namespace Gradebook.Storage;
 
 internal static class StorageServices
 {
-    /// <summary>Registers the configured store and the migration that runs at start-up.</summary>
+    /// <summary>Registers the configured store; Program migrates it before the server starts.</summary>
     public static IServiceCollection AddGradebookStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
@@ -18,7 +18,6 @@ internal static class StorageServices
                 _ => throw new StoreUnavailableException($"Storage:Provider '{options.Provider}' is not supported.", new NotSupportedException()),
             };
         });
-        services.AddHostedService<StoreInitializer>();
         return services;
     }
 }

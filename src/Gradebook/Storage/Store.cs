@@ -13,7 +13,7 @@ internal readonly record struct StagedResult(string StudentId, long Exam, double
 /// Gradebook's SQL store. The reads and the set-based merge are the same SQL on every engine; each engine
 /// supplies its connections, its migration lock and its bulk path for staging a batch.
 /// </summary>
-internal abstract class Store
+internal abstract partial class Store
 {
     private readonly string _listStudents;
     private readonly string _getStudent;
@@ -109,8 +109,8 @@ internal abstract class Store
     /// <summary>Takes the lock that keeps two instances from migrating at once; called inside the migration's transaction.</summary>
     protected abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
-    /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, each in its own transaction.</summary>
-    public virtual async Task MigrateAsync(CancellationToken cancellationToken)
+    /// <summary>Applies every migration not yet recorded in <c>schema_migrations</c>, each in its own transaction; returns the schema version.</summary>
+    public virtual async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using (var create = connection.Command(
@@ -146,6 +146,8 @@ internal abstract class Store
 
             await transaction.CommitAsync(cancellationToken);
         }
+
+        return SqlScripts.Migrations(Dialect)[^1].Version;
     }
 
     public async Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken cancellationToken)

@@ -1,0 +1,27 @@
+namespace Gradebook.Storage;
+
+/// <summary><c>dotnet run --project src/Gradebook -- rebuild</c>: re-derives everything from the raw record, then exits.</summary>
+internal static class RebuildCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddGradebookStore(builder.Configuration);
+        using var host = builder.Build();
+        var store = host.Services.GetRequiredService<Store>();
+        try
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            var report = await store.RebuildAsync(CancellationToken.None);
+            Console.WriteLine(
+                $"Rebuilt from {report.Events} raw events: {report.Accepted} accepted, {report.Rejected} rejected, {report.Ignored} ignored; " +
+                $"{report.OutcomesChanged} outcomes changed; {report.Results} results.");
+            return 0;
+        }
+        catch (StoreUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"Gradebook cannot rebuild: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,1 @@
+UPDATE raw_events SET outcome = @outcome, reason = @reason WHERE id = @id;
