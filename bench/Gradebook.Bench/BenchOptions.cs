@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Gradebook.Bench;
+
+/// <summary>Command-line settings shared by the scenarios; each scenario has its own defaults for what is not given.</summary>
+internal sealed record BenchOptions(long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        long? events = null;
+        double? seconds = null;
+        var results = Path.Combine(RepositoryRoot(), "bench", "results");
+        IReadOnlyList<string> engines = ["sqlite"];
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--events":
+                    events = long.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--seconds":
+                    seconds = double.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
+                case "--results":
+                    results = args[++i];
+                    break;
+                case "--engines":
+                    engines = args[++i].Split(',');
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+
+        return new BenchOptions(events, seconds, results, engines);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gradebook.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

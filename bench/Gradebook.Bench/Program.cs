@@ -1,0 +1,31 @@
+using System.Globalization;
+using Gradebook.Bench;
+
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|query|latency|memory|all> [--events N] [--seconds S]
+var scenario = args.FirstOrDefault() ?? "all";
+var options = BenchOptions.Parse(args.Skip(1).ToArray());
+var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
+{
+    ["ingest"] = IngestBenchmark.RunAsync,
+    ["query"] = QueryBenchmark.RunAsync,
+    ["latency"] = LatencyBenchmark.RunAsync,
+    ["memory"] = MemoryBenchmark.RunAsync,
+};
+
+if (scenario != "all" && !scenarios.ContainsKey(scenario))
+{
+    Console.Error.WriteLine($"Unknown scenario '{scenario}'. Use one of: {string.Join(", ", scenarios.Keys)}, all.");
+    return 2;
+}
+
+foreach (var (name, run) in scenarios.Where(s => scenario == "all" || s.Key == scenario))
+{
+    Console.WriteLine($"== {name} ({DateTime.UtcNow.ToString("u", CultureInfo.InvariantCulture)}) ==");
+    var report = await run(options);
+    report.Print();
+    var path = report.Save(options.ResultsDirectory);
+    Console.WriteLine($"results: {path}");
+    Console.WriteLine();
+}
+
+return 0;

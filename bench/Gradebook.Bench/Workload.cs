@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Gradebook.Emulator;
+using Gradebook.Feed;
+using Gradebook.Storage;
+using Gradebook.Tests.Support;
+
+namespace Gradebook.Bench;
+
+/// <summary>The realistic feed every scenario uses, and the engines it can be stored in.</summary>
+internal static class Workload
+{
+    /// <summary>A few thousand students; exams of tens to hundreds of students each; sent as fast as it is read.</summary>
+    public static EmulatorOptions Feed(long events, double eventsPerSecond = 0) => new()
+    {
+        EventsPerSecond = eventsPerSecond,
+        MaxEvents = events,
+        Students = 3_000,
+        MinBurst = 20,
+        MaxBurst = 300,
+        BufferSize = 100_000,
+        Seed = 2017,
+    };
+
+    /// <summary>A fresh, migrated database of the engine, and the settings a Gradebook process needs to use it.</summary>
+    public static async Task<(Store Store, Dictionary<string, string> Settings)> FreshStoreAsync(string engine, TempDirectory directory)
+    {
+        if (engine != "sqlite")
+        {
+            throw new ArgumentException($"Unknown engine '{engine}'.");
+        }
+
+        var connectionString = directory.SqliteConnectionString();
+        var store = new SqliteStore(connectionString);
+        await store.MigrateAsync(CancellationToken.None);
+        return (store, new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = connectionString });
+    }
+
+    /// <summary>Starts a Gradebook process that reads <paramref name="feed"/> into the given store.</summary>
+    public static GradebookProcess StartHost(Dictionary<string, string> settings, Uri? feed, string urls = "http://127.0.0.1:0")
+    {
+        var environment = new Dictionary<string, string>(settings)
+        {
+            ["URLS"] = urls,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (feed is null)
+        {
+            environment["Feed__Enabled"] = "false";
+        }
+        else
+        {
+            environment["Feed__Url"] = feed.ToString();
+        }
+
+        return GradebookProcess.Start(environment);
+    }
+
+    /// <summary>
+    /// Waits until the feed's committed count reaches <paramref name="events"/> and returns the commit rate, measured from
+    /// the first commit seen (so process start-up is not counted).
+    /// </summary>
+    public static async Task<double> CommitRateAsync(Store store, string source, long events, GradebookProcess host, Action<long>? progress = null)
+    {
+        long? firstCount = null;
+        var clock = new Stopwatch();
+        while (true)
+        {
+            var received = (await store.GetFeedAsync(source, CancellationToken.None))?.Received ?? 0;
+            if (received > 0 && firstCount is null)
+            {
+                firstCount = received;
+                clock.Start();
+            }
+
+            progress?.Invoke(received);
+            if (received >= events)
+            {
+                return (events - firstCount!.Value) / clock.Elapsed.TotalSeconds;
+            }
+
+            if (host.HasExited)
+            {
+                throw new InvalidOperationException($"The Gradebook process exited early:\n{host.Output}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>The feed's bytes exactly as the emulator sends them.</summary>
+    public static byte[] Wire(IReadOnlyList<EmulatedEvent> events)
+    {
+        var wire = new byte[events.Sum(e => (long)e.Frame.Length)];
+        var at = 0;
+        foreach (var e in events)
+        {
+            e.Frame.CopyTo(wire, at);
+            at += e.Frame.Length;
+        }
+
+        return wire;
+    }
+
+    /// <summary>Parses SSE bytes into events the way the reader does, without a network.</summary>
+    public static async Task<List<FeedEvent>> ParseAsync(byte[] wire, int capacity)
+    {
+        var options = new FeedOptions();
+        await using var body = new FeedBodyStream(new MemoryStream(wire), options.MaxEventBytes, options.ReadTimeout, TimeProvider.System);
+        var events = new List<FeedEvent>(capacity);
+        await foreach (var e in FeedConnection.Read(FeedConnection.Parser(body, TimeProvider.System, options.MaxEventBytes), CancellationToken.None))
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+}
