@@ -1,6 +1,70 @@
+using System.Globalization;
+using Gradebook.Tests.Support;
+
 namespace Gradebook.Bench;
 
+/// <summary>
+/// Peak resident memory of a Gradebook process ingesting 10 million events at full speed, sampled as it goes, to show
+/// that it stays flat (bounded queue, no caches that grow with the data).
+/// </summary>
 internal static class MemoryBenchmark
 {
-    public static Task<Report> RunAsync(BenchOptions options) => throw new NotImplementedException();
+    public static async Task<Report> RunAsync(BenchOptions options)
+    {
+        var events = options.Events ?? 10_000_000;
+        var report = new Report("memory", ["engine", "events ingested", "RSS MB", "peak RSS MB", "database MB", "ev/s so far"]);
+        foreach (var engine in options.Engines)
+        {
+            using var directory = new TempDirectory();
+            var (store, settings) = await Workload.FreshStoreAsync(engine, directory);
+            var feed = Workload.Feed(events);
+            await using var emulator = await EmulatorServer.StartAsync(feed);
+            using var host = Workload.StartHost(settings, emulator.ScoresUrl);
+
+            var step = Math.Max(1, events / 10);
+            var next = step;
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host, received =>
+            {
+                if (received < next)
+                {
+                    return;
+                }
+
+                var (rss, peak) = Memory(host.Id);
+                report.Add(engine, received, rss, peak, DatabaseMegabytes(directory.Path), received / started.Elapsed.TotalSeconds);
+                Console.WriteLine($"  {engine} {received:N0}: RSS {rss:F0} MB, peak {peak:F0} MB");
+                next = (received / step + 1) * step;
+            });
+            var (finalRss, finalPeak) = Memory(host.Id);
+            report.Add(engine, events, finalRss, finalPeak, DatabaseMegabytes(directory.Path), rate);
+        }
+
+        report.Note("RSS and peak RSS (VmRSS, VmHWM) of the Gradebook process from /proc; the feed runs in the benchmark process.");
+        return report;
+    }
+
+    private static (double Rss, double Peak) Memory(int pid)
+    {
+        double rss = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = Kilobytes(line) / 1024;
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                peak = Kilobytes(line) / 1024;
+            }
+        }
+
+        return (rss, peak);
+    }
+
+    private static double Kilobytes(string line) =>
+        double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+
+    private static double DatabaseMegabytes(string directory) =>
+        Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
 }

@@ -1,6 +1,99 @@
+using System.Diagnostics;
+using Gradebook.Tests.Support;
+
 namespace Gradebook.Bench;
 
+/// <summary>
+/// Latency and throughput of the four reads under concurrent load over loopback, against a Gradebook process whose
+/// store holds about a million results of a realistic shape.
+/// </summary>
 internal static class QueryBenchmark
 {
-    public static Task<Report> RunAsync(BenchOptions options) => throw new NotImplementedException();
+    private const int Concurrency = 8;
+
+    public static async Task<Report> RunAsync(BenchOptions options)
+    {
+        var events = options.Events ?? 1_000_000;
+        var seconds = options.Seconds ?? 10;
+        var report = new Report("query", ["engine", "results", "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms"]);
+        foreach (var engine in options.Engines)
+        {
+            using var directory = new TempDirectory();
+            var (store, settings) = await Workload.FreshStoreAsync(engine, directory);
+            var sent = Emulator.ScoreSequence.All(Workload.Feed(events));
+            foreach (var batch in Workload.AsReceived(sent).Chunk(8_192))
+            {
+                await store.WriteFeedBatchAsync("bench", batch, CancellationToken.None);
+            }
+
+            var students = sent.Select(e => e.StudentId).Distinct().Order(StringComparer.Ordinal).ToArray();
+            var exams = sent.Select(e => e.Exam).Distinct().Order().ToArray();
+            var results = sent.Select(e => (e.StudentId, e.Exam)).Distinct().LongCount();
+            sent = null;
+            GC.Collect();
+
+            var port = Workload.FreePort();
+            using var host = Workload.StartHost(settings, feed: null, urls: $"http://127.0.0.1:{port}");
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Concurrency })
+            {
+                BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            };
+            await Workload.WaitUntilUpAsync(client, host);
+
+            var random = new Random(1);
+            var endpoints = new (string Name, Func<string> Url)[]
+            {
+                ("GET /students/{id}", () => "/students/" + Uri.EscapeDataString(students[random.Next(students.Length)])),
+                ("GET /exams/{exam}", () => $"/exams/{exams[random.Next(exams.Length)]}"),
+                ("GET /students?after=", () => "/students?limit=100&after=" + Uri.EscapeDataString(students[random.Next(students.Length)])),
+                ("GET /exams?after=", () => $"/exams?limit=100&after={exams[random.Next(exams.Length)]}"),
+            };
+            foreach (var (name, url) in endpoints)
+            {
+                await LoadAsync(client, url, TimeSpan.FromSeconds(1)); // warm-up
+                var (latencies, elapsed) = await LoadAsync(client, url, TimeSpan.FromSeconds(seconds));
+                latencies.Sort();
+                report.Add(engine, results, name, latencies.Count, latencies.Count / elapsed.TotalSeconds,
+                    Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1]);
+                Console.WriteLine($"  {engine} {name}: p50 {Workload.Percentile(latencies, 50):F2} ms, p99 {Workload.Percentile(latencies, 99):F2} ms");
+            }
+        }
+
+        report.Note($"{Concurrency} concurrent clients in this process, each sending its next request when the last is answered, over HTTP/1.1 on loopback; list pages hold 100 items and start at a random key.");
+        report.Note("The load generator shares the machine's 2 cores with the server, so these latencies include its own CPU time.");
+        return report;
+    }
+
+    private static async Task<(List<double> Milliseconds, TimeSpan Elapsed)> LoadAsync(HttpClient client, Func<string> nextUrl, TimeSpan duration)
+    {
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        var urlGate = new Lock();
+        var workers = Enumerable.Range(0, Concurrency).Select(async _ =>
+        {
+            var mine = new List<double>();
+            while (clock.Elapsed < duration)
+            {
+                string url;
+                lock (urlGate)
+                {
+                    url = nextUrl();
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.GetAsync(new Uri(url, UriKind.Relative));
+                await response.Content.ReadAsByteArrayAsync();
+                response.EnsureSuccessStatusCode();
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return mine;
+        }).ToList();
+        foreach (var worker in workers)
+        {
+            latencies.AddRange(await worker);
+        }
+
+        return (latencies, clock.Elapsed);
+    }
 }

@@ -87,6 +87,56 @@ internal static class Workload
         }
     }
 
+    /// <summary>The events as the reader would have made them of the feed, without parsing (for seeding a store).</summary>
+    public static IEnumerable<FeedEvent> AsReceived(IEnumerable<EmulatedEvent> events)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var e in events)
+        {
+            var data = System.Text.Encoding.UTF8.GetString(e.Frame).Split("data: ")[1].TrimEnd('\n');
+            yield return new FeedEvent(e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "score", data, now, new Score(e.StudentId, e.Exam, e.Score), null);
+        }
+    }
+
+    /// <summary>A free TCP port on the loopback interface.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until the host answers <c>/healthz</c>.</summary>
+    public static async Task WaitUntilUpAsync(HttpClient client, GradebookProcess host)
+    {
+        while (true)
+        {
+            if (host.HasExited)
+            {
+                throw new InvalidOperationException($"The Gradebook process exited early:\n{host.Output}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri("/healthz", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>The p-th percentile (0-100) of sorted values, by the nearest-rank method.</summary>
+    public static double Percentile(IReadOnlyList<double> sorted, double p) =>
+        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+
     /// <summary>The feed's bytes exactly as the emulator sends them.</summary>
     public static byte[] Wire(IReadOnlyList<EmulatedEvent> events)
     {

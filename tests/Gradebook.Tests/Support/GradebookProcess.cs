@@ -31,6 +31,8 @@ internal sealed class GradebookProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public static GradebookProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var assembly = typeof(Gradebook.Storage.Store).Assembly.Location;
