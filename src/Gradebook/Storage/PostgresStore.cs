@@ -26,6 +26,9 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _lockStudents;
 
+    /// <summary>Where the data lives, for messages: database, host and port, never the password.</summary>
+    private readonly string _server;
+
     public PostgresStore(string connectionString)
         : base(SqlDialect.Postgres)
     {
@@ -40,13 +43,10 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
         }
 
         builder.ApplicationName ??= "Gradebook";
-        Server = $"database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port}";
+        _server = $"database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port}";
         _dataSource = NpgsqlDataSource.Create(builder);
         _lockStudents = SqlScripts.Get("writes/lock_students.sql", SqlDialect.Postgres);
     }
-
-    /// <summary>Where the data lives, for messages: database, host and port, never the password.</summary>
-    public string Server { get; }
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -62,7 +62,7 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
             var cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal)
                 ? $"{e.Message} ({inner.Message})"
                 : e.Message;
-            throw new StoreUnavailableException($"The PostgreSQL {Server} cannot be reached or migrated: {cause}", e);
+            throw new StoreUnavailableException($"The PostgreSQL {_server} cannot be reached or migrated: {cause}", e);
         }
     }
 
