@@ -15,6 +15,11 @@ internal static class StorageServices
                 StorageProvider.Sqlite => new SqliteStore(string.IsNullOrWhiteSpace(connectionString)
                     ? StorageOptions.DefaultSqliteConnectionString
                     : connectionString),
+                StorageProvider.Postgres => string.IsNullOrWhiteSpace(connectionString)
+                    ? throw new StoreUnavailableException(
+                        "Storage:Provider is Postgres but ConnectionStrings:Gradebook is empty: set it (ConnectionStrings__Gradebook) to an Npgsql connection string such as 'Host=localhost;Database=gradebook;Username=gradebook'.",
+                        new InvalidOperationException("ConnectionStrings:Gradebook is empty."))
+                    : new PostgresStore(connectionString),
                 _ => throw new StoreUnavailableException($"Storage:Provider '{options.Provider}' is not supported.", new NotSupportedException()),
             };
         });

@@ -113,10 +113,15 @@ internal abstract partial class Store
     public virtual async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using (var create = connection.Command(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {
+            // Under the lock too: on PostgreSQL, two instances creating the table at once can both try, and one fail.
+            await LockForMigrationAsync(connection, transaction, cancellationToken);
+            await using var create = connection.Command(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                transaction);
             await create.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
         foreach (var migration in SqlScripts.Migrations(Dialect))

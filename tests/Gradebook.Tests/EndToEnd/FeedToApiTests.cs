@@ -40,7 +40,7 @@ public sealed class FeedToApiTests : IDisposable
             .Select(g => (g.Key.StudentId, g.Key.Exam, Score: g.Max(e => e.Score)))
             .ToList();
 
-        var students = await AllPagesAsync(client, "/students?limit=1000");
+        var students = await client.AllPagesAsync("/students?limit=1000");
         var byStudent = expected.GroupBy(r => r.StudentId).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         Assert.Equal(byStudent.Select(g => g.Key), students.Select(s => s.GetProperty("studentId").GetString()));
         foreach (var (summary, group) in students.Zip(byStudent))
@@ -57,7 +57,7 @@ public sealed class FeedToApiTests : IDisposable
                 student.GetProperty("results").EnumerateArray().Select(r => (r.GetProperty("exam").GetInt64(), r.GetProperty("score").GetDouble())));
         }
 
-        var exams = await AllPagesAsync(client, "/exams?limit=37");
+        var exams = await client.AllPagesAsync("/exams?limit=37");
         var byExam = expected.GroupBy(r => r.Exam).OrderBy(g => g.Key).ToList();
         Assert.Equal(byExam.Select(g => g.Key), exams.Select(e => e.GetProperty("exam").GetInt64()));
         foreach (var group in byExam.Take(25))
@@ -93,19 +93,5 @@ public sealed class FeedToApiTests : IDisposable
         var exam = student.GetProperty("results")[0].GetProperty("exam").GetInt64();
         var examDetails = await client.GetFromJsonAsync<JsonElement>($"/exams/{exam}");
         Assert.Contains(examDetails.GetProperty("results").EnumerateArray(), r => r.GetProperty("studentId").GetString() == id);
-    }
-
-    private static async Task<List<JsonElement>> AllPagesAsync(HttpClient client, string url)
-    {
-        var items = new List<JsonElement>();
-        string? next = url;
-        while (next is not null)
-        {
-            var page = await client.GetFromJsonAsync<JsonElement>(next);
-            items.AddRange(page.GetProperty("items").EnumerateArray());
-            next = page.GetProperty("next").GetString();
-        }
-
-        return items;
     }
 }

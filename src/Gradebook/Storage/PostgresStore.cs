@@ -1,0 +1,142 @@
+using System.Data;
+using System.Data.Common;
+using System.Net.Sockets;
+using Gradebook.Feed;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Gradebook.Storage;
+
+/// <summary>
+/// The server store: PostgreSQL, shared by any number of Gradebook instances. Batches are staged with binary COPY
+/// and merged set-wise in one READ COMMITTED transaction; concurrent writers first lock the students they touch, in
+/// one global order (<c>writes/postgres/lock_students.sql</c> says why that is enough).
+/// </summary>
+internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
+{
+    /// <summary>The advisory lock key only Gradebook's migrations take: "gradebok" in ASCII.</summary>
+    private const long MigrationLockKey = 0x67726164_65626F6B;
+
+    private const string CopyRawEvents =
+        "COPY raw_events (source, event_id, event_type, data, received_at, outcome, reason) FROM STDIN (FORMAT BINARY)";
+
+    private const string CopyIncomingResults =
+        "COPY incoming_results (student_id, exam, obtained, available) FROM STDIN (FORMAT BINARY)";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _lockStudents;
+
+    /// <summary>Where the data lives, for messages: database, host and port, never the password.</summary>
+    private readonly string _server;
+
+    public PostgresStore(string connectionString)
+        : base(SqlDialect.Postgres)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new StoreUnavailableException($"ConnectionStrings:Gradebook is not a valid PostgreSQL connection string: {e.Message}", e);
+        }
+
+        builder.ApplicationName ??= "Gradebook";
+        _server = $"database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+        _lockStudents = SqlScripts.Get("writes/lock_students.sql", SqlDialect.Postgres);
+    }
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await base.MigrateAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
+        {
+            var cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal)
+                ? $"{e.Message} ({inner.Message})"
+                : e.Message;
+            throw new StoreUnavailableException($"The PostgreSQL {_server} cannot be reached or migrated: {cause}", e);
+        }
+    }
+
+    protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Held until this migration's transaction ends, so a second instance starting at the same time waits, then sees it applied.
+        await using var command = connection.Command("SELECT pg_advisory_xact_lock(@key)", transaction);
+        command.Add("key", MigrationLockKey);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+
+    protected override async Task InsertRawEventsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyRawEvents, cancellationToken);
+        foreach (var e in events)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(copy, Text(e.EventId), cancellationToken);
+            await copy.WriteAsync(Text(e.EventType), NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(Text(e.Data), NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(e.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
+            await copy.WriteAsync(OutcomeName(e.Outcome), NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(copy, Text(e.Rejection?.ToString()), cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    protected override async Task StageResultsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<StagedResult> results, CancellationToken cancellationToken)
+    {
+        await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyIncomingResults, cancellationToken);
+        foreach (var result in results)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(result.StudentId, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(result.Exam, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(result.Obtained, NpgsqlDbType.Double, cancellationToken);
+            await copy.WriteAsync(result.Available, NpgsqlDbType.Double, cancellationToken);
+        }
+
+        await copy.CompleteAsync(cancellationToken);
+    }
+
+    protected override async Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(_lockStudents, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public void Dispose() => _dataSource.Dispose();
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    private static async Task WriteNullableAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken)
+    {
+        if (value is null)
+        {
+            await copy.WriteNullAsync(cancellationToken);
+        }
+        else
+        {
+            await copy.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000, and one event the server refuses would block every batch after it: the raw
+    /// record keeps such a character as U+FFFD, as it already keeps bytes that are not UTF-8.
+    /// </summary>
+    private static string? Text(string? value) => value?.Replace('\0', '\uFFFD');
+}

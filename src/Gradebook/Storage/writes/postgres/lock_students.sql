@@ -1,0 +1,34 @@
+-- Run after a batch is staged and before merge_results.sql, in the batch's READ COMMITTED transaction: locks the row
+-- of every student the batch touches, so concurrent writers neither lose updates nor deadlock.
+--
+-- Why no update is lost: merge_results.sql reads a result's old score, then moves the aggregates by new - old. Every
+-- writer that changes a result holds its student's lock from here to commit, so once this script returns, nobody else
+-- can change this batch's results; and under READ COMMITTED each later statement takes a fresh snapshot, which
+-- includes everything committed by the writers that held these locks before us. The old scores read are the latest.
+--
+-- Why no deadlock: each writer takes its locks in phases, each phase in one global order:
+--   1. here, inserting missing students, in student_id order (waits only for a writer inserting the same student);
+--   2. here, locking every staged student, in student_id order;
+--   3. merge_results.sql: results, then students, then exams, each in key order. Results and students wait for no one
+--      (both belong to students this writer already holds); exams are shared by writers of different students;
+--   4. advance_feed.sql: the feed's row.
+-- A writer only ever waits for one that is further along this sequence (a later phase, or the same phase at a later
+-- key), so no cycle of waits can form. Phase 2 never waits on a student another writer inserted in phase 1 and has
+-- not committed: such a row is invisible to us, but our own phase 1 would then have waited for that writer to finish.
+--
+-- Students inserted here start with exam_count 0, which every read filters out; the merge always gives them results.
+-- COLLATE "C" keeps both orders the same code point order as the students primary key, whatever the server's locale.
+
+INSERT INTO students (student_id, exam_count, score_sum)
+SELECT DISTINCT student_id COLLATE "C", 0, 0
+FROM incoming_results
+ORDER BY 1
+ON CONFLICT (student_id) DO NOTHING;
+
+-- ORDER BY is applied before FOR UPDATE, so the rows are locked in that order.
+SELECT count(*)
+FROM (SELECT student_id
+      FROM students
+      WHERE student_id IN (SELECT student_id FROM incoming_results)
+      ORDER BY student_id
+      FOR UPDATE) AS locked;
