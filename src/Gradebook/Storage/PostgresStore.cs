@@ -51,11 +51,11 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    public override async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await base.MigrateAsync(cancellationToken);
+            return await base.MigrateAsync(cancellationToken);
         }
         catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
         {
