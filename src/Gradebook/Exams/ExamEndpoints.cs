@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gradebook.Api;
 using Gradebook.Feed;
 using Gradebook.Storage;
@@ -21,7 +20,7 @@ internal static class ExamEndpoints
             }
 
             var from = -1L;
-            if (after is not null && !TryParseExam(after, out from))
+            if (after is not null && !ExamNumbers.TryParse(after, out from))
             {
                 return Problems.Invalid("after", $"after must be an exam number from 0 to {ExamNumbers.Max}, got '{after}'.");
             }
@@ -34,7 +33,7 @@ internal static class ExamEndpoints
         group.MapGet("/{exam}", async Task<Results<Ok<ExamDetails>, ValidationProblem, ProblemHttpResult>> (
             string exam, Store store, CancellationToken cancellationToken) =>
         {
-            if (!TryParseExam(exam, out var number))
+            if (!ExamNumbers.TryParse(exam, out var number))
             {
                 return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
             }
@@ -48,7 +47,4 @@ internal static class ExamEndpoints
 
         return routes;
     }
-
-    private static bool TryParseExam(string value, out long exam) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out exam) && ExamNumbers.IsValid(exam);
 }
