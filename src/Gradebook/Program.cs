@@ -36,6 +36,7 @@ else
     app.MapOpenApi();
     app.MapStudents();
     app.MapExams();
+    app.MapResults();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {
         app.Logger.LogInformation("No Feed:Url is configured: serving the built-in emulator at /scores and ingesting from it");

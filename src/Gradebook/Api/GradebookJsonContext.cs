@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Gradebook.Exams;
 using Gradebook.Storage;
 
 namespace Gradebook.Api;
@@ -9,5 +10,6 @@ namespace Gradebook.Api;
 [JsonSerializable(typeof(Page<StudentSummary>))]
 [JsonSerializable(typeof(StudentDetails))]
 [JsonSerializable(typeof(Page<ExamSummary>))]
-[JsonSerializable(typeof(ExamDetails))]
+[JsonSerializable(typeof(ExamReport))]
+[JsonSerializable(typeof(ResultAggregate))]
 internal sealed partial class GradebookJsonContext : JsonSerializerContext;

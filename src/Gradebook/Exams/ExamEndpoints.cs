@@ -5,6 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gradebook.Exams;
 
+/// <summary>One exam's results with their average and how they are spread, in fractions like the scores.</summary>
+internal sealed record ExamReport(long Exam, long StudentCount, double Average, Distribution Distribution, IReadOnlyList<ExamResult> Results);
+
 internal static class ExamEndpoints
 {
     public static IEndpointRouteBuilder MapExams(this IEndpointRouteBuilder routes)
@@ -30,7 +33,7 @@ internal static class ExamEndpoints
         })
         .WithSummary("Exams that have at least one result, in exam number order.");
 
-        group.MapGet("/{exam}", async Task<Results<Ok<ExamDetails>, ValidationProblem, ProblemHttpResult>> (
+        group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult>> (
             string exam, Store store, CancellationToken cancellationToken) =>
         {
             if (!ExamNumbers.TryParse(exam, out var number))
@@ -41,9 +44,10 @@ internal static class ExamEndpoints
             var details = await store.GetExamAsync(number, cancellationToken);
             return details is null
                 ? Problems.NotFound($"No results are recorded for exam {number}.")
-                : TypedResults.Ok(details);
+                : TypedResults.Ok(new ExamReport(
+                    details.Exam, details.StudentCount, details.Average, Distribution.Of(details.Results.Select(r => r.Score)), details.Results));
         })
-        .WithSummary("One exam's results, in student id order, with its average.");
+        .WithSummary("One exam's results, in student id order, with their average and distribution.");
 
         return routes;
     }
