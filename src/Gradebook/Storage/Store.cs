@@ -13,7 +13,7 @@ internal readonly record struct StagedResult(string StudentId, long Exam, double
 /// Gradebook's SQL store. The reads and the set-based merge are the same SQL on every engine; each engine
 /// supplies its connections, its migration lock and its bulk path for staging a batch.
 /// </summary>
-internal abstract class Store
+internal abstract partial class Store
 {
     private readonly string _listStudents;
     private readonly string _getStudent;
