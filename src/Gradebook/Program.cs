@@ -2,6 +2,7 @@ using Gradebook.Api;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Imports;
 using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ if (!emulatorOnly)
     builder.Services.AddOpenApi();
     builder.Services.AddGradebookStore(builder.Configuration);
     builder.Services.AddFeedIngestion(builder.Configuration);
+    builder.Services.AddImports(builder.Configuration);
 }
 
 var app = builder.Build();
@@ -36,6 +38,7 @@ else
     app.MapOpenApi();
     app.MapStudents();
     app.MapExams();
+    app.MapImports();
     app.MapResults();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gradebook.Exams;
+using Gradebook.Imports;
 using Gradebook.Storage;
 
 namespace Gradebook.Api;
@@ -12,4 +13,7 @@ namespace Gradebook.Api;
 [JsonSerializable(typeof(Page<ExamSummary>))]
 [JsonSerializable(typeof(ExamReport))]
 [JsonSerializable(typeof(ResultAggregate))]
+[JsonSerializable(typeof(ImportReceipt))]
+[JsonSerializable(typeof(List<InvalidResult>))]
+[JsonSerializable(typeof(long))]
 internal sealed partial class GradebookJsonContext : JsonSerializerContext;

@@ -168,6 +168,7 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("/students/{studentId}", paths);
         Assert.Contains("/exams", paths);
         Assert.Contains("/exams/{exam}", paths);
+        Assert.Contains("/import", paths);
         Assert.Contains("/results/{testId}/aggregate", paths);
 
         using var health = await _client.GetAsync("/healthz");
