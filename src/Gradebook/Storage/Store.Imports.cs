@@ -86,22 +86,18 @@ internal abstract partial class Store
         var firstName = stage.Add("first_name", null);
         var lastName = stage.Add("last_name", null);
         var prepared = false;
-        foreach (var result in results)
+        foreach (var result in results.Where(r => r.FirstName is not null || r.LastName is not null))
         {
-            if (result.FirstName is null && result.LastName is null)
-            {
-                continue;
-            }
-
+            studentId.Value = result.StudentNumber;
+            firstName.Value = result.FirstName ?? "";
+            lastName.Value = result.LastName ?? "";
             if (!prepared)
             {
+                // Prepared once the parameters hold values, so that engines which type them from the values can.
                 await stage.PrepareAsync(cancellationToken);
                 prepared = true;
             }
 
-            studentId.Value = result.StudentNumber;
-            firstName.Value = result.FirstName ?? "";
-            lastName.Value = result.LastName ?? "";
             await stage.ExecuteNonQueryAsync(cancellationToken);
         }
     }
