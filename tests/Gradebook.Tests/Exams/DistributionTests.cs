@@ -26,6 +26,10 @@ public sealed class DistributionTests
         // numpy.percentile([1, 10], [25, 50, 75]) == [3.25, 5.5, 7.75]
         var two = Distribution.Of([10, 1]);
         Assert.Equal((3.25, 5.5, 7.75), (two.P25, two.P50, two.P75));
+
+        // The README's example.
+        var readme = Distribution.Of([90, 40, 60, 50]);
+        Assert.Equal((47.5, 55.0, 67.5), (readme.P25, readme.P50, readme.P75));
     }
 
     [Fact]
