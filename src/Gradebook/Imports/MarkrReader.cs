@@ -15,7 +15,7 @@ internal static class MarkrReader
     public const string RootElement = "mcq-test-results";
     public const string ResultElement = "mcq-test-result";
 
-    /// <summary>Deeper nesting is refused: Markr needs four levels, and the reader's memory grows with depth.</summary>
+    /// <summary>Deeper nesting is refused: Markr needs three levels, and the reader's memory grows with depth.</summary>
     public const int MaxDepth = 32;
 
     public const int MaxNameLength = 128;
@@ -61,7 +61,7 @@ internal static class MarkrReader
         if (!IsElement(reader, RootElement))
         {
             return (null, new ImportRejection(
-                ImportRejectionReason.NotResults, $"The root element is <{reader.Name}>, not <{RootElement}>."));
+                ImportRejectionReason.NotResults, $"The root element is <{Cut(reader.Name)}>, not <{RootElement}>."));
         }
 
         var results = new List<MarkrResult>();
@@ -332,5 +332,7 @@ internal static class MarkrReader
         reader.NodeType == XmlNodeType.Element && reader.NamespaceURI.Length == 0 && reader.LocalName == localName;
 
     /// <summary>A value for a message, quoted and cut short: messages repeat what was sent, not megabytes of it.</summary>
-    private static string Quote(string value) => value.Length <= 40 ? $"'{value}'" : $"'{value[..40]}...'";
+    private static string Quote(string value) => $"'{Cut(value)}'";
+
+    private static string Cut(string value) => value.Length <= 40 ? value : value[..40] + "...";
 }
