@@ -2,6 +2,7 @@ using Gradebook.Api;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Imports;
 using Gradebook.Operations;
 using Gradebook.Storage;
 using Gradebook.Students;
@@ -28,6 +29,7 @@ if (!emulatorOnly)
     builder.Services.AddFeedIngestion(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusMetrics>();
+    builder.Services.AddImports(builder.Configuration);
 }
 else
 {
@@ -70,6 +72,8 @@ else
     app.MapIngestion();
     app.MapStudents();
     app.MapExams();
+    app.MapImports();
+    app.MapResults();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);

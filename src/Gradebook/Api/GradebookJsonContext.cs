@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Gradebook.Exams;
+using Gradebook.Imports;
 using Gradebook.Storage;
 
 namespace Gradebook.Api;
@@ -9,5 +11,9 @@ namespace Gradebook.Api;
 [JsonSerializable(typeof(Page<StudentSummary>))]
 [JsonSerializable(typeof(StudentDetails))]
 [JsonSerializable(typeof(Page<ExamSummary>))]
-[JsonSerializable(typeof(ExamDetails))]
+[JsonSerializable(typeof(ExamReport))]
+[JsonSerializable(typeof(ResultAggregate))]
+[JsonSerializable(typeof(ImportReceipt))]
+[JsonSerializable(typeof(List<InvalidResult>))]
+[JsonSerializable(typeof(long))]
 internal sealed partial class GradebookJsonContext : JsonSerializerContext;

@@ -1,10 +1,12 @@
-using System.Globalization;
 using Gradebook.Api;
 using Gradebook.Feed;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gradebook.Exams;
+
+/// <summary>One exam's results with their average and how they are spread, in fractions like the scores.</summary>
+internal sealed record ExamReport(long Exam, long StudentCount, double Average, Distribution Distribution, IReadOnlyList<ExamResult> Results);
 
 internal static class ExamEndpoints
 {
@@ -21,7 +23,7 @@ internal static class ExamEndpoints
             }
 
             var from = -1L;
-            if (after is not null && !TryParseExam(after, out from))
+            if (after is not null && !ExamNumbers.TryParse(after, out from))
             {
                 return Problems.Invalid("after", $"after must be an exam number from 0 to {ExamNumbers.Max}, got '{after}'.");
             }
@@ -31,10 +33,10 @@ internal static class ExamEndpoints
         })
         .WithSummary("Exams that have at least one result, in exam number order.");
 
-        group.MapGet("/{exam}", async Task<Results<Ok<ExamDetails>, ValidationProblem, ProblemHttpResult>> (
+        group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult>> (
             string exam, Store store, CancellationToken cancellationToken) =>
         {
-            if (!TryParseExam(exam, out var number))
+            if (!ExamNumbers.TryParse(exam, out var number))
             {
                 return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
             }
@@ -42,13 +44,11 @@ internal static class ExamEndpoints
             var details = await store.GetExamAsync(number, cancellationToken);
             return details is null
                 ? Problems.NotFound($"No results are recorded for exam {number}.")
-                : TypedResults.Ok(details);
+                : TypedResults.Ok(new ExamReport(
+                    details.Exam, details.StudentCount, details.Average, Distribution.Of(details.Results.Select(r => r.Score)), details.Results));
         })
-        .WithSummary("One exam's results, in student id order, with its average.");
+        .WithSummary("One exam's results, in student id order, with their average and distribution.");
 
         return routes;
     }
-
-    private static bool TryParseExam(string value, out long exam) =>
-        long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out exam) && ExamNumbers.IsValid(exam);
 }

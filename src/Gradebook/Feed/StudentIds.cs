@@ -5,24 +5,24 @@ internal static class StudentIds
 {
     public const int MaxLength = 128;
 
-    /// <summary>Returns null when <paramref name="id"/> is acceptable, otherwise what is wrong with it.</summary>
-    public static string? Problem(string id)
+    /// <summary>Returns null when <paramref name="id"/> is acceptable, otherwise what is wrong with it, naming it <paramref name="field"/>.</summary>
+    public static string? Problem(string id, string field = "studentId")
     {
         if (id.Length == 0)
         {
-            return "studentId must not be empty";
+            return $"{field} must not be empty";
         }
 
         if (id.Length > MaxLength)
         {
-            return $"studentId must be at most {MaxLength} characters, got {id.Length}";
+            return $"{field} must be at most {MaxLength} characters, got {id.Length}";
         }
 
         foreach (var c in id)
         {
             if (char.IsControl(c))
             {
-                return "studentId must not contain control characters";
+                return $"{field} must not contain control characters";
             }
         }
 

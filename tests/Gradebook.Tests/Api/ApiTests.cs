@@ -91,7 +91,7 @@ public sealed class ApiTests : IAsyncLifetime
 
         var exam = await _client.GetFromJsonAsync<JsonElement>("/exams/10393");
         Assert.Equal(
-            """{"exam":10393,"studentCount":2,"average":0.7189198598243844,"results":[{"studentId":"Beth_Cronin","score":0.6878397196487688},{"studentId":"Julia.Effertz","score":0.75}]}""",
+            """{"exam":10393,"studentCount":2,"average":0.7189198598243844,"distribution":{"mean":0.7189198598243844,"stddev":0.03108014017561561,"min":0.6878397196487688,"max":0.75,"p25":0.7033797897365766,"p50":0.7189198598243844,"p75":0.7344599299121922,"count":2},"results":[{"studentId":"Beth_Cronin","score":0.6878397196487688},{"studentId":"Julia.Effertz","score":0.75}]}""",
             exam.GetRawText());
 
         var first = await _client.GetFromJsonAsync<JsonElement>("/exams?limit=1");
@@ -99,6 +99,16 @@ public sealed class ApiTests : IAsyncLifetime
         var second = await _client.GetFromJsonAsync<JsonElement>("/exams?after=10393&limit=1");
         Assert.Equal(10394, second.GetProperty("items")[0].GetProperty("exam").GetInt64());
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_test_aggregate_is_the_exam_distribution_in_percent()
+    {
+        var aggregate = await _client.GetFromJsonAsync<JsonElement>("/results/10393/aggregate");
+
+        Assert.Equal(
+            """{"mean":71.8919859824,"stddev":3.1080140176,"min":68.7839719649,"max":75.0,"p25":70.3379789737,"p50":71.8919859824,"p75":73.4459929912,"count":2}""",
+            aggregate.GetRawText());
     }
 
     [Theory]
@@ -118,6 +128,10 @@ public sealed class ApiTests : IAsyncLifetime
     [InlineData("/exams?after=x", HttpStatusCode.BadRequest)]
     [InlineData("/exams?after=", HttpStatusCode.BadRequest)]
     [InlineData("/students/%01", HttpStatusCode.BadRequest)]
+    [InlineData("/results/1/aggregate", HttpStatusCode.NotFound)]
+    [InlineData("/results/abc/aggregate", HttpStatusCode.BadRequest)]
+    [InlineData("/results/-1/aggregate", HttpStatusCode.BadRequest)]
+    [InlineData("/results/9007199254740992/aggregate", HttpStatusCode.BadRequest)]
     [InlineData("/no-such-thing", HttpStatusCode.NotFound)]
     public async Task Every_error_is_problem_json_with_the_right_status(string url, HttpStatusCode status)
     {
@@ -154,6 +168,8 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("/students/{studentId}", paths);
         Assert.Contains("/exams", paths);
         Assert.Contains("/exams/{exam}", paths);
+        Assert.Contains("/import", paths);
+        Assert.Contains("/results/{testId}/aggregate", paths);
 
         using var health = await _client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);

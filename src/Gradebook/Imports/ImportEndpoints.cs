@@ -1,0 +1,116 @@
+using Gradebook.Storage;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
+
+namespace Gradebook.Imports;
+
+/// <summary>The answer to an accepted document: its id in the import record, how many results it held, and its name conflicts.</summary>
+internal sealed record ImportReceipt(long ImportId, int ResultCount, IReadOnlyList<NameConflict> NameConflicts);
+
+internal static class ImportEndpoints
+{
+    public const string MediaType = "text/xml+markr";
+
+    public static IEndpointRouteBuilder MapImports(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/import").WithTags("Imports");
+
+        group.MapPost("/", async Task<Results<Created<ImportReceipt>, ProblemHttpResult>> (
+            HttpContext context, Importer importer, IOptions<ImportOptions> options, CancellationToken cancellationToken) =>
+        {
+            var request = context.Request;
+            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+                || !contentType.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return Problem(
+                    StatusCodes.Status415UnsupportedMediaType,
+                    "Unsupported media type.",
+                    $"A Markr document is sent with Content-Type {MediaType}, not '{request.ContentType}'.");
+            }
+
+            var limit = options.Value.MaxDocumentBytes;
+            var document = request.ContentLength > limit ? null : await ReadBodyAsync(context, limit, cancellationToken);
+            if (document is null)
+            {
+                return Problem(
+                    StatusCodes.Status413PayloadTooLarge, "The document is too large.", $"A document may be at most {limit} bytes.");
+            }
+
+            var outcome = await importer.ImportAsync(document);
+            return outcome.Rejection switch
+            {
+                null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, outcome.NameConflicts)),
+                { Reason: ImportRejectionReason.InvalidResults } rejection => Problem(
+                    StatusCodes.Status422UnprocessableEntity,
+                    "The document has invalid results.",
+                    rejection.Message,
+                    new() { ["importId"] = outcome.ImportId, ["invalidResults"] = rejection.InvalidResults }),
+                { Reason: ImportRejectionReason.NotResults } rejection => Problem(
+                    StatusCodes.Status400BadRequest,
+                    "The document is not a Markr results document.",
+                    rejection.Message,
+                    new() { ["importId"] = outcome.ImportId }),
+                { } rejection => Problem(
+                    StatusCodes.Status400BadRequest,
+                    "The body is not well-formed XML.",
+                    rejection.Message,
+                    new() { ["importId"] = outcome.ImportId }),
+            };
+        })
+        .AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            // Described here rather than with Accepts(), whose bare 415 would pre-empt the handler's own, which says what to send.
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType> { [MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+            };
+            return Task.CompletedTask;
+        })
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .WithSummary("Imports a Markr document of test results: all of its results, or none of them.");
+
+        return routes;
+    }
+
+    /// <summary>The whole body, or null as soon as it proves longer than <paramref name="limit"/> bytes.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, long limit, CancellationToken cancellationToken)
+    {
+        // Lets the server refuse the body too, in place of its own default limit, for bodies sent without a length.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit;
+        }
+
+        using var buffer = new MemoryStream((int)Math.Min(context.Request.ContentLength ?? 64 * 1024, limit));
+        var chunk = new byte[64 * 1024];
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return null;
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static ProblemHttpResult Problem(int status, string title, string detail, Dictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail, statusCode: status, title: title, extensions: extensions);
+}

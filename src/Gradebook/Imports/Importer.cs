@@ -1,0 +1,51 @@
+using Gradebook.Storage;
+
+namespace Gradebook.Imports;
+
+/// <summary>What became of one document: its id in the import record, and either its name conflicts or its rejection.</summary>
+internal sealed record ImportOutcome(long ImportId, int ResultCount, IReadOnlyList<NameConflict> NameConflicts, ImportRejection? Rejection);
+
+/// <summary>
+/// Takes a received Markr document to the store, whole or not at all. Every document read in full is recorded raw:
+/// an accepted one in the same transaction as its results, a rejected one alone with its reason.
+/// </summary>
+internal sealed partial class Importer(Store store, TimeProvider time, ILogger<Importer> logger)
+{
+    /// <summary>How many conflicting student ids a log line names; the count covers them all.</summary>
+    private const int MaxLoggedConflicts = 10;
+
+    public async Task<ImportOutcome> ImportAsync(byte[] document)
+    {
+        var receivedAt = time.GetUtcNow();
+        var (results, rejection) = MarkrReader.Read(document);
+
+        // Not cancelled with the request: a document that was read in full is recorded even if its sender goes away.
+        if (rejection is not null)
+        {
+            var rejectedId = await store.RecordRejectedImportAsync(receivedAt, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
+            LogRejected(rejectedId, rejection.Code, rejection.Message);
+            return new ImportOutcome(rejectedId, 0, [], rejection);
+        }
+
+        var stored = await store.WriteImportAsync(receivedAt, document, results!, CancellationToken.None);
+        LogAccepted(stored.ImportId, results!.Count, document.Length);
+        if (stored.NameConflicts.Count > 0)
+        {
+            LogNameConflicts(
+                stored.ImportId,
+                stored.NameConflicts.Count,
+                string.Join(", ", stored.NameConflicts.Take(MaxLoggedConflicts).Select(c => c.StudentId)));
+        }
+
+        return new ImportOutcome(stored.ImportId, results.Count, stored.NameConflicts, null);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} accepted: {ResultCount} results, {Bytes} bytes")]
+    private partial void LogAccepted(long importId, int resultCount, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} rejected ({Reason}): {Message}")]
+    private partial void LogRejected(long importId, string reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} student ids have more than one name on record, kept side by side: {StudentIds}")]
+    private partial void LogNameConflicts(long importId, int count, string studentIds);
+}

@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Gradebook.Feed;
+
+namespace Gradebook.Imports;
+
+/// <summary>
+/// Reads a Markr document: <c>&lt;mcq-test-results&gt;</c> holding <c>&lt;mcq-test-result&gt;</c> elements. It trusts
+/// <c>summary-marks</c>, skips <c>answer</c> and any element it does not know, and validates every result, so one
+/// reading reports all that is wrong. It never processes a DTD, so entities cannot expand and nothing external is fetched.
+/// </summary>
+internal static class MarkrReader
+{
+    public const string RootElement = "mcq-test-results";
+    public const string ResultElement = "mcq-test-result";
+
+    /// <summary>Deeper nesting is refused: Markr needs three levels, and the reader's memory grows with depth.</summary>
+    public const int MaxDepth = 32;
+
+    public const int MaxNameLength = 128;
+
+    /// <summary>How many invalid results a rejection lists; the count covers them all.</summary>
+    public const int MaxListedInvalidResults = 100;
+
+    private static readonly XmlReaderSettings Settings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        IgnoreWhitespace = true,
+        CloseInput = false,
+    };
+
+    /// <summary>Reads and validates a whole document. Exactly one of the two results is non-null.</summary>
+    public static (IReadOnlyList<MarkrResult>? Results, ImportRejection? Rejection) Read(byte[] document)
+    {
+        using var stream = new MemoryStream(document, writable: false);
+        using var reader = XmlReader.Create(stream, Settings);
+        try
+        {
+            return ReadDocument(reader);
+        }
+        // The reader's own message for a prohibited DTD tells a developer how to enable DTDs; the sender needs to know it was refused.
+        catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
+        {
+            return (null, new ImportRejection(ImportRejectionReason.MalformedXml, "A DTD (<!DOCTYPE ...>) is not accepted."));
+        }
+        catch (XmlException e)
+        {
+            return (null, new ImportRejection(ImportRejectionReason.MalformedXml, e.Message));
+        }
+    }
+
+    private static (IReadOnlyList<MarkrResult>?, ImportRejection?) ReadDocument(XmlReader reader)
+    {
+        reader.MoveToContent();
+        CheckDepth(reader);
+        if (!IsElement(reader, RootElement))
+        {
+            return (null, new ImportRejection(
+                ImportRejectionReason.NotResults, $"The root element is <{Cut(reader.Name)}>, not <{RootElement}>."));
+        }
+
+        var results = new List<MarkrResult>();
+        var invalid = new List<InvalidResult>();
+        var invalidCount = 0;
+        var index = 0;
+        ForEachChild(reader, () =>
+        {
+            if (!IsElement(reader, ResultElement))
+            {
+                SkipElement(reader);
+                return;
+            }
+
+            var (result, problems) = ReadResult(reader, index);
+            if (result is not null)
+            {
+                results.Add(result);
+            }
+            else
+            {
+                invalidCount++;
+                if (invalid.Count < MaxListedInvalidResults)
+                {
+                    invalid.Add(problems!);
+                }
+            }
+
+            index++;
+        });
+
+        // Read to the end, so that anything after the root element is checked as well.
+        while (Next(reader))
+        {
+        }
+
+        if (invalidCount > 0)
+        {
+            var message = $"{invalidCount} of {index} results {(invalidCount == 1 ? "is" : "are")} invalid; nothing in the document was stored.";
+            return (null, new ImportRejection(ImportRejectionReason.InvalidResults, message, index, invalid));
+        }
+
+        return (results, null);
+    }
+
+    private static (MarkrResult?, InvalidResult?) ReadResult(XmlReader reader, int index)
+    {
+        var line = ((IXmlLineInfo)reader).LineNumber;
+        var problems = new List<string>();
+        string? studentNumber = null, testId = null, firstName = null, lastName = null, available = null, obtained = null;
+        var marks = false;
+        ForEachChild(reader, () =>
+        {
+            if (reader.NamespaceURI.Length > 0)
+            {
+                SkipElement(reader);
+                return;
+            }
+
+            switch (reader.LocalName)
+            {
+                case "student-number":
+                    Once(ref studentNumber, ReadText(reader, problems), "student-number", problems);
+                    break;
+                case "test-id":
+                    Once(ref testId, ReadText(reader, problems), "test-id", problems);
+                    break;
+                case "first-name":
+                    Once(ref firstName, ReadText(reader, problems), "first-name", problems);
+                    break;
+                case "last-name":
+                    Once(ref lastName, ReadText(reader, problems), "last-name", problems);
+                    break;
+                case "summary-marks":
+                    if (marks)
+                    {
+                        problems.Add("summary-marks appears more than once");
+                    }
+
+                    marks = true;
+                    available = reader.GetAttribute("available");
+                    obtained = reader.GetAttribute("obtained");
+                    SkipElement(reader);
+                    break;
+                default:
+                    SkipElement(reader);
+                    break;
+            }
+        });
+
+        var exam = 0L;
+        if (studentNumber is null)
+        {
+            problems.Add("student-number is missing");
+        }
+        else if (StudentIds.Problem(studentNumber, "student-number") is { } problem)
+        {
+            problems.Add(problem);
+        }
+
+        if (testId is null)
+        {
+            problems.Add("test-id is missing");
+        }
+        else if (!ExamNumbers.TryParse(testId, out exam))
+        {
+            problems.Add($"test-id must be a whole number from 0 to {ExamNumbers.Max}, got {Quote(testId)}");
+        }
+
+        firstName = Name(firstName, "first-name", problems);
+        lastName = Name(lastName, "last-name", problems);
+        var (obtainedMarks, availableMarks) = marks ? Marks(obtained, available, problems) : (0, 0);
+        if (!marks)
+        {
+            problems.Add("summary-marks is missing");
+        }
+
+        return problems.Count == 0
+            ? (new MarkrResult(index, studentNumber!, exam, obtainedMarks, availableMarks, firstName, lastName), null)
+            : (null, new InvalidResult(index, line, studentNumber, problems));
+    }
+
+    /// <summary>Checks <c>available</c> (more than 0) and <c>obtained</c> (from 0 to available).</summary>
+    private static (double Obtained, double Available) Marks(string? obtained, string? available, List<string> problems)
+    {
+        var availableMarks = Number(available, "available", problems);
+        var obtainedMarks = Number(obtained, "obtained", problems);
+        if (availableMarks is <= 0)
+        {
+            problems.Add($"summary-marks available must be more than 0, got {Quote(available!)}");
+        }
+
+        if (obtainedMarks is < 0)
+        {
+            problems.Add($"summary-marks obtained must not be negative, got {Quote(obtained!)}");
+        }
+        else if (obtainedMarks > availableMarks && availableMarks > 0)
+        {
+            problems.Add($"summary-marks obtained {obtainedMarks.Value.ToString(CultureInfo.InvariantCulture)} is more than available {availableMarks.Value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return (obtainedMarks ?? 0, availableMarks ?? 0);
+    }
+
+    private static double? Number(string? text, string attribute, List<string> problems)
+    {
+        if (text is null)
+        {
+            problems.Add($"summary-marks has no {attribute} attribute");
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return value + 0.0; // folds -0 into 0
+        }
+
+        problems.Add($"summary-marks {attribute} must be a number, got {Quote(text)}");
+        return null;
+    }
+
+    /// <summary>A name is optional: absent or empty is null; present, it is at most <see cref="MaxNameLength"/> characters of text.</summary>
+    private static string? Name(string? name, string element, List<string> problems)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        if (name.Length > MaxNameLength)
+        {
+            problems.Add($"{element} must be at most {MaxNameLength} characters, got {name.Length}");
+        }
+        else if (name.Any(char.IsControl))
+        {
+            problems.Add($"{element} must not contain control characters");
+        }
+
+        return name;
+    }
+
+    private static void Once(ref string? field, string value, string element, List<string> problems)
+    {
+        if (field is not null)
+        {
+            problems.Add($"{element} appears more than once");
+            return;
+        }
+
+        field = value;
+    }
+
+    /// <summary>The text of the current element, trimmed; child elements are a problem and are skipped.</summary>
+    private static string ReadText(XmlReader reader, List<string> problems)
+    {
+        var element = reader.LocalName;
+        var text = new StringBuilder();
+        var nested = false;
+        ForEachChild(
+            reader,
+            () =>
+            {
+                nested = true;
+                SkipElement(reader);
+            },
+            value => text.Append(value));
+        if (nested)
+        {
+            problems.Add($"{element} must hold only text");
+        }
+
+        return text.ToString().Trim();
+    }
+
+    /// <summary>
+    /// Visits the children of the element the reader is on and leaves the reader after its end tag.
+    /// <paramref name="element"/> is called on each child element and must move past it; <paramref name="text"/> on each piece of text.
+    /// </summary>
+    private static void ForEachChild(XmlReader reader, Action element, Action<string>? text = null)
+    {
+        if (reader.IsEmptyElement)
+        {
+            Next(reader);
+            return;
+        }
+
+        var depth = reader.Depth;
+        Next(reader);
+        while (!(reader.NodeType == XmlNodeType.EndElement && reader.Depth == depth))
+        {
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                element();
+                continue;
+            }
+
+            if (reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace)
+            {
+                text?.Invoke(reader.Value);
+            }
+
+            Next(reader);
+        }
+
+        Next(reader);
+    }
+
+    /// <summary>Moves past the current element and everything in it, checking the depth on the way.</summary>
+    private static void SkipElement(XmlReader reader) => ForEachChild(reader, () => SkipElement(reader));
+
+    private static bool Next(XmlReader reader)
+    {
+        var more = reader.Read();
+        CheckDepth(reader);
+        return more;
+    }
+
+    private static void CheckDepth(XmlReader reader)
+    {
+        if (reader.Depth > MaxDepth)
+        {
+            var line = (IXmlLineInfo)reader;
+            throw new XmlException($"Elements are nested more than {MaxDepth} deep.", null, line.LineNumber, line.LinePosition);
+        }
+    }
+
+    private static bool IsElement(XmlReader reader, string localName) =>
+        reader.NodeType == XmlNodeType.Element && reader.NamespaceURI.Length == 0 && reader.LocalName == localName;
+
+    /// <summary>A value for a message, quoted and cut short: messages repeat what was sent, not megabytes of it.</summary>
+    private static string Quote(string value) => $"'{Cut(value)}'";
+
+    private static string Cut(string value) => value.Length <= 40 ? value : value[..40] + "...";
+}

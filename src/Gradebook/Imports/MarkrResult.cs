@@ -1,0 +1,43 @@
+namespace Gradebook.Imports;
+
+/// <summary>
+/// One valid <c>mcq-test-result</c>: the marks a student obtained out of those available in a test.
+/// A Markr test is an exam and a student number is a student id; names are null when the document leaves them out.
+/// </summary>
+internal sealed record MarkrResult(
+    int Index, string StudentNumber, long TestId, double Obtained, double Available, string? FirstName, string? LastName);
+
+/// <summary>One <c>mcq-test-result</c> that cannot be stored: where it is in the document and everything wrong with it.</summary>
+internal sealed record InvalidResult(int Index, int Line, string? StudentNumber, IReadOnlyList<string> Problems);
+
+internal enum ImportRejectionReason
+{
+    MalformedXml,
+    NotResults,
+    InvalidResults,
+}
+
+/// <summary>Why a document was rejected whole. For invalid results, the first of them and how many there are in all.</summary>
+internal sealed record ImportRejection(
+    ImportRejectionReason Reason, string Message, int? ResultCount = null, IReadOnlyList<InvalidResult>? InvalidResults = null)
+{
+    public string Code => Reason switch
+    {
+        ImportRejectionReason.MalformedXml => "malformed_xml",
+        ImportRejectionReason.NotResults => "not_results",
+        ImportRejectionReason.InvalidResults => "invalid_results",
+        _ => throw new ArgumentOutOfRangeException(nameof(Reason), Reason, null),
+    };
+
+    /// <summary>The reason as it is recorded with the document: the code, the message, and each invalid result's problems.</summary>
+    public override string ToString()
+    {
+        var text = new System.Text.StringBuilder($"{Code}: {Message}");
+        foreach (var result in InvalidResults ?? [])
+        {
+            text.Append($"\nresult {result.Index} (line {result.Line}, student-number '{result.StudentNumber}'): {string.Join("; ", result.Problems)}");
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,4 @@
+-- The raw record of one received document; its id ties the names it brought to it.
+INSERT INTO imports (received_at, document, outcome, reason, result_count)
+VALUES (@received_at, @document, @outcome, @reason, @result_count)
+RETURNING id;
