@@ -10,7 +10,7 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
         long? events = null;
         double? seconds = null;
         var results = Path.Combine(RepositoryRoot(), "bench", "results");
-        IReadOnlyList<string> engines = ["sqlite"];
+        var engines = Workload.DefaultEngines;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])

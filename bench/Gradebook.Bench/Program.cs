@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gradebook.Bench;
 
-// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|query|latency|memory|all> [--events N] [--seconds S]
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|query|latency|memory|all> [--events N] [--seconds S] [--engines sqlite,postgres]
 var scenario = args.FirstOrDefault() ?? "all";
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
@@ -28,4 +28,5 @@ foreach (var (name, run) in scenarios.Where(s => scenario == "all" || s.Key == s
     Console.WriteLine();
 }
 
+await Workload.StopPostgresAsync();
 return 0;

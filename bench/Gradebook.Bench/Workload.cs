@@ -21,18 +21,49 @@ internal static class Workload
         Seed = 2017,
     };
 
+    private static PostgresCluster? _postgres;
+
+    /// <summary>The engines measured when none are named: SQLite, and PostgreSQL where its server binaries exist.</summary>
+    public static IReadOnlyList<string> DefaultEngines => PostgresCluster.BinDirectory is null ? ["sqlite"] : ["sqlite", "postgres"];
+
     /// <summary>A fresh, migrated database of the engine, and the settings a Gradebook process needs to use it.</summary>
     public static async Task<(Store Store, Dictionary<string, string> Settings)> FreshStoreAsync(string engine, TempDirectory directory)
     {
-        if (engine != "sqlite")
+        switch (engine)
         {
-            throw new ArgumentException($"Unknown engine '{engine}'.");
-        }
+            case "sqlite":
+                {
+                    var connectionString = directory.SqliteConnectionString();
+                    var store = new SqliteStore(connectionString);
+                    await store.MigrateAsync(CancellationToken.None);
+                    return (store, new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = connectionString });
+                }
 
-        var connectionString = directory.SqliteConnectionString();
-        var store = new SqliteStore(connectionString);
-        await store.MigrateAsync(CancellationToken.None);
-        return (store, new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = connectionString });
+            case "postgres":
+                {
+                    // One durable server (fsync and synchronous commit on, as in production) for the whole run, a database per measurement.
+                    _postgres ??= await PostgresCluster.StartAsync(durable: true);
+                    var connectionString = await _postgres.CreateDatabaseAsync();
+                    var store = new PostgresStore(connectionString);
+                    await store.MigrateAsync(CancellationToken.None);
+                    return (store, new Dictionary<string, string>
+                    {
+                        ["Storage__Provider"] = "Postgres",
+                        ["ConnectionStrings__Gradebook"] = connectionString,
+                    });
+                }
+
+            default:
+                throw new ArgumentException($"Unknown engine '{engine}': use sqlite or postgres.");
+        }
+    }
+
+    public static async Task StopPostgresAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
     }
 
     /// <summary>Starts a Gradebook process that reads <paramref name="feed"/> into the given store.</summary>

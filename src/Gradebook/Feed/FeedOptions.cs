@@ -16,11 +16,11 @@ internal sealed class FeedOptions
 
     /// <summary>The most events committed in one transaction.</summary>
     [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 4_096;
+    public int BatchSize { get; set; } = 16_384;
 
     /// <summary>How many received events may wait for the writer before the reader stops reading (back-pressure).</summary>
     [Range(1, 1_000_000)]
-    public int QueueCapacity { get; set; } = 16_384;
+    public int QueueCapacity { get; set; } = 65_536;
 
     /// <summary>The first reconnection delay when the feed gives none with <c>retry:</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
