@@ -9,13 +9,13 @@ namespace Gradebook.Bench;
 /// </summary>
 internal static class QueryBenchmark
 {
-    private const int Concurrency = 8;
+    private const int Concurrency = 4;
 
     public static async Task<Report> RunAsync(BenchOptions options)
     {
         var events = options.Events ?? 1_000_000;
         var seconds = options.Seconds ?? 10;
-        var report = new Report("query", ["engine", "results", "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms"]);
+        var report = new Report("query", ["engine", "results", "endpoint", "requests", "req/s", "p50 ms", "p99 ms", "max ms", "SQL alone p50 ms", "SQL alone p99 ms"]);
         foreach (var engine in options.Engines)
         {
             using var directory = new TempDirectory();
@@ -41,27 +41,49 @@ internal static class QueryBenchmark
             await Workload.WaitUntilUpAsync(client, host);
 
             var random = new Random(1);
-            var endpoints = new (string Name, Func<string> Url)[]
+            var none = CancellationToken.None;
+            var endpoints = new (string Name, Func<string> Url, Func<Task> Sql)[]
             {
-                ("GET /students/{id}", () => "/students/" + Uri.EscapeDataString(students[random.Next(students.Length)])),
-                ("GET /exams/{exam}", () => $"/exams/{exams[random.Next(exams.Length)]}"),
-                ("GET /students?after=", () => "/students?limit=100&after=" + Uri.EscapeDataString(students[random.Next(students.Length)])),
-                ("GET /exams?after=", () => $"/exams?limit=100&after={exams[random.Next(exams.Length)]}"),
+                ("GET /students/{id}", () => "/students/" + Uri.EscapeDataString(students[random.Next(students.Length)]),
+                    () => store.GetStudentAsync(students[random.Next(students.Length)], none)),
+                ("GET /exams/{exam}", () => $"/exams/{exams[random.Next(exams.Length)]}",
+                    () => store.GetExamAsync(exams[random.Next(exams.Length)], none)),
+                ("GET /students?after=", () => "/students?limit=100&after=" + Uri.EscapeDataString(students[random.Next(students.Length)]),
+                    () => store.ListStudentsAsync(students[random.Next(students.Length)], 101, none)),
+                ("GET /exams?after=", () => $"/exams?limit=100&after={exams[random.Next(exams.Length)]}",
+                    () => store.ListExamsAsync(exams[random.Next(exams.Length)], 101, none)),
             };
-            foreach (var (name, url) in endpoints)
+            foreach (var (name, url, sql) in endpoints)
             {
                 await LoadAsync(client, url, TimeSpan.FromSeconds(1)); // warm-up
                 var (latencies, elapsed) = await LoadAsync(client, url, TimeSpan.FromSeconds(seconds));
                 latencies.Sort();
+                var alone = await TimeAsync(sql, 2_000);
                 report.Add(engine, results, name, latencies.Count, latencies.Count / elapsed.TotalSeconds,
-                    Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1]);
+                    Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1],
+                    Workload.Percentile(alone, 50), Workload.Percentile(alone, 99));
                 Console.WriteLine($"  {engine} {name}: p50 {Workload.Percentile(latencies, 50):F2} ms, p99 {Workload.Percentile(latencies, 99):F2} ms");
             }
         }
 
         report.Note($"{Concurrency} concurrent clients in this process, each sending its next request when the last is answered, over HTTP/1.1 on loopback; list pages hold 100 items and start at a random key.");
+        report.Note("SQL alone: the store's query for the same request, called directly in this process one at a time (no HTTP, no concurrency), 2,000 times.");
         report.Note("The load generator shares the machine's 2 cores with the server, so these latencies include its own CPU time.");
         return report;
+    }
+
+    private static async Task<List<double>> TimeAsync(Func<Task> call, int count)
+    {
+        var times = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        times.Sort();
+        return times;
     }
 
     private static async Task<(List<double> Milliseconds, TimeSpan Elapsed)> LoadAsync(HttpClient client, Func<string> nextUrl, TimeSpan duration)

@@ -43,6 +43,13 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
         }
 
         builder.ApplicationName ??= "Gradebook";
+
+        // The same few statements run over and over: let Npgsql prepare them on the server once per connection.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
         _server = $"database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port}";
         _dataSource = NpgsqlDataSource.Create(builder);
         _lockStudents = SqlScripts.Get("writes/lock_students.sql", SqlDialect.Postgres);
