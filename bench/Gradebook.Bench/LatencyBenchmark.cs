@@ -21,15 +21,19 @@ internal static class LatencyBenchmark
 {
     private const double EventsPerSecond = 1_000;
 
+    /// <summary>Samples from the first seconds (connection, JIT, first commits) are not counted.</summary>
+    private const double WarmUpSeconds = 3;
+
     public static async Task<Report> RunAsync(BenchOptions options)
     {
         var seconds = options.Seconds ?? 30;
         var report = new Report("latency", ["engine", "rate ev/s", "samples", "p50 ms", "p99 ms", "max ms"]);
         foreach (var engine in options.Engines)
         {
-            var feedOptions = Workload.Feed((long)(EventsPerSecond * seconds), EventsPerSecond);
+            var feedOptions = Workload.Feed((long)(EventsPerSecond * (seconds + WarmUpSeconds)), EventsPerSecond);
             var sequence = ScoreSequence.All(feedOptions);
             var samples = sequence.GroupBy(e => e.Exam).Select(g => g.Last()).ToList();
+            var firstCounted = (long)(EventsPerSecond * WarmUpSeconds);
 
             var sentAt = new ConcurrentDictionary<long, long>();
             await using var feed = await StartFeedAsync(feedOptions, sentAt);
@@ -53,13 +57,17 @@ internal static class LatencyBenchmark
                     await Task.Delay(1);
                 }
 
-                latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                if (sample.Id > firstCounted)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
+                }
             }
 
             latencies.Sort();
             report.Add(engine, EventsPerSecond, latencies.Count, Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1]);
         }
 
+        report.Note($"The first {WarmUpSeconds} s of events are a warm-up and not counted.");
         report.Note("sent: when the feed server had written and flushed the event; visible: the first GET /students/{id} that shows its score. Polled every millisecond, so each sample may read up to about 1 ms late.");
         return report;
     }
