@@ -1,19 +1,15 @@
 using Gradebook.Feed;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 namespace Gradebook.Tests.Storage;
 
-public sealed class RebuildTests : IDisposable
+/// <summary>The rebuild, on every engine: everything derived is derived again from the raw record, with today's rules.</summary>
+public abstract partial class StoreContract
 {
-    private readonly TempDirectory _directory = new();
-
-    public void Dispose() => _directory.Dispose();
-
-    private async Task<SqliteStore> StoreWithHistoryAsync()
+    /// <summary>Five batches of scores, each with a malformed event and an ignored one, then an event that is not UTF-8.</summary>
+    internal static async Task WriteHistoryAsync(Store store)
     {
-        var store = await Scores.NewSqliteStoreAsync(_directory);
         var random = new Random(4);
         for (var batch = 0; batch < 5; batch++)
         {
@@ -27,33 +23,13 @@ public sealed class RebuildTests : IDisposable
 
         var utf8 = FeedEvent.Read("score", [.. "{\"studentId\":\"x"u8, 0xFF, .. "\",\"exam\":1,\"score\":1}"u8], DateTimeOffset.UtcNow);
         await store.WriteFeedBatchAsync("feed", [utf8 with { EventId = "bad-utf8" }], CancellationToken.None);
-        return store;
     }
 
-    private static async Task<List<StudentDetails>> EverythingAsync(Store store)
-    {
-        var all = new List<StudentDetails>();
-        foreach (var summary in await store.ListStudentsAsync("", 1000, CancellationToken.None))
-        {
-            all.Add((await store.GetStudentAsync(summary.StudentId, CancellationToken.None))!);
-        }
-
-        return all;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new SqliteConnection(_directory.SqliteConnectionString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    [Fact]
+    [StoreFact]
     public async Task Rebuilding_an_intact_store_changes_nothing_however_often_it_runs()
     {
-        var store = await StoreWithHistoryAsync();
+        var store = await NewStoreAsync();
+        await WriteHistoryAsync(store);
         var before = await EverythingAsync(store);
         var cursor = await store.GetFeedAsync("feed", CancellationToken.None);
 
@@ -72,12 +48,13 @@ public sealed class RebuildTests : IDisposable
         Assert.Equal(cursor, await store.GetFeedAsync("feed", CancellationToken.None));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task Lost_derived_data_is_derived_again_from_the_raw_record()
     {
-        var store = await StoreWithHistoryAsync();
+        var store = await NewStoreAsync();
+        await WriteHistoryAsync(store);
         var before = await EverythingAsync(store);
-        await ExecuteAsync("DELETE FROM results; DELETE FROM students; UPDATE exams SET score_sum = 0;");
+        await ExecuteAsync(store, "DELETE FROM results; DELETE FROM students; UPDATE exams SET score_sum = 0;");
 
         await store.RebuildAsync(CancellationToken.None);
 
@@ -85,13 +62,13 @@ public sealed class RebuildTests : IDisposable
         Assert.Equal(before.Select(s => s.Results), after.Select(s => s.Results));
     }
 
-    [Fact]
+    [StoreFact]
     public async Task An_event_that_fails_todays_rules_becomes_a_rejection_and_leaves_the_results()
     {
-        var store = await Scores.NewSqliteStoreAsync(_directory);
+        var store = await NewStoreAsync();
         await store.WriteFeedBatchAsync("feed", [Scores.Event("amy", 1, 0.5, "1"), Scores.Event("amy", 2, 0.9, "2")], CancellationToken.None);
         // Stands in for a stricter rule: the stored event no longer passes validation.
-        await ExecuteAsync("UPDATE raw_events SET data = '{\"studentId\":\"amy\",\"exam\":2,\"score\":1.9}' WHERE event_id = '2'");
+        await ExecuteAsync(store, "UPDATE raw_events SET data = '{\"studentId\":\"amy\",\"exam\":2,\"score\":1.9}' WHERE event_id = '2'");
 
         var report = await store.RebuildAsync(CancellationToken.None);
 
@@ -105,15 +82,21 @@ public sealed class RebuildTests : IDisposable
         Assert.Null(await store.GetExamAsync(2, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task The_rebuild_command_rebuilds_the_configured_database_and_reports()
+    private static async Task<List<StudentDetails>> EverythingAsync(Store store)
     {
-        await StoreWithHistoryAsync();
+        var all = new List<StudentDetails>();
+        foreach (var summary in await store.ListStudentsAsync("", 1000, CancellationToken.None))
+        {
+            all.Add((await store.GetStudentAsync(summary.StudentId, CancellationToken.None))!);
+        }
 
-        using var process = GradebookProcess.Start(
-            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString() }, "rebuild");
+        return all;
+    }
 
-        Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("Rebuilt from 1011 raw events: 1000 accepted, 6 rejected, 5 ignored; 0 outcomes changed;", process.Output, StringComparison.Ordinal);
+    private static async Task ExecuteAsync(Store store, string sql)
+    {
+        await using var connection = await store.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(sql);
+        await command.ExecuteNonQueryAsync();
     }
 }
