@@ -18,6 +18,9 @@ public sealed class RebuildCommandTests : IDisposable
             new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString() }, "rebuild");
 
         Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("Rebuilt from 1011 raw events: 1000 accepted, 6 rejected, 5 ignored; 0 outcomes changed;", process.Output, StringComparison.Ordinal);
+        Assert.Contains(
+            "Rebuilt from 1011 raw events (1000 accepted, 6 rejected, 5 ignored; 0 outcomes changed) and 6 imports (3 accepted, 3 rejected; 0 outcomes changed): 510 results.",
+            process.Output,
+            StringComparison.Ordinal);
     }
 }
