@@ -21,13 +21,30 @@ internal enum ImportRejectionReason
 internal sealed record ImportRejection(
     ImportRejectionReason Reason, string Message, int? ResultCount = null, IReadOnlyList<InvalidResult>? InvalidResults = null)
 {
-    public string Code => Reason switch
+    public string Code => CodeOf(Reason);
+
+    public static string CodeOf(ImportRejectionReason reason) => reason switch
     {
         ImportRejectionReason.MalformedXml => "malformed_xml",
         ImportRejectionReason.NotResults => "not_results",
         ImportRejectionReason.InvalidResults => "invalid_results",
-        _ => throw new ArgumentOutOfRangeException(nameof(Reason), Reason, null),
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
+
+    /// <summary>The reason a recorded rejection (its <see cref="ToString"/> form) names; null for a code this version does not know.</summary>
+    public static ImportRejectionReason? ReasonOf(string recorded)
+    {
+        var code = recorded.Split(':', 2)[0];
+        foreach (var reason in Enum.GetValues<ImportRejectionReason>())
+        {
+            if (CodeOf(reason) == code)
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The reason as it is recorded with the document: the code, the message, and each invalid result's problems.</summary>
     public override string ToString()

@@ -1,6 +1,6 @@
 namespace Gradebook.Storage;
 
-/// <summary><c>dotnet run --project src/Gradebook -- rebuild</c>: re-derives everything from the raw record, then exits.</summary>
+/// <summary><c>dotnet run --project src/Gradebook -- rebuild</c>: re-derives everything from the raw records, then exits.</summary>
 internal static class RebuildCommand
 {
     public static async Task<int> RunAsync(string[] args)
@@ -14,8 +14,9 @@ internal static class RebuildCommand
             await store.MigrateAsync(CancellationToken.None);
             var report = await store.RebuildAsync(CancellationToken.None);
             Console.WriteLine(
-                $"Rebuilt from {report.Events} raw events: {report.Accepted} accepted, {report.Rejected} rejected, {report.Ignored} ignored; " +
-                $"{report.OutcomesChanged} outcomes changed; {report.Results} results.");
+                $"Rebuilt from {report.Events} raw events ({report.Accepted} accepted, {report.Rejected} rejected, {report.Ignored} ignored; " +
+                $"{report.OutcomesChanged} outcomes changed) and {report.Imports} imports ({report.ImportsAccepted} accepted, " +
+                $"{report.ImportsRejected} rejected; {report.ImportOutcomesChanged} outcomes changed): {report.Results} results.");
             return 0;
         }
         catch (StoreUnavailableException e)

@@ -26,15 +26,7 @@ internal abstract partial class Store
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
         var importId = await InsertImportAsync(connection, transaction, receivedAt, document, "accepted", null, results.Count, cancellationToken);
-        await MergeAsync(
-            connection, transaction, results.Select(r => new StagedResult(r.StudentNumber, r.TestId, r.Obtained, r.Available)), cancellationToken);
-        await StageNamesAsync(connection, transaction, results, cancellationToken);
-        await using (var merge = connection.Command(Sql("writes/merge_names.sql"), transaction))
-        {
-            merge.Add("import_id", importId);
-            await merge.ExecuteNonQueryAsync(cancellationToken);
-        }
-
+        await MergeImportAsync(connection, transaction, importId, results, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredImport(importId, conflicts);
@@ -70,6 +62,21 @@ internal abstract partial class Store
         insert.Add("reason", reason);
         insert.Add("result_count", resultCount);
         return Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Folds an accepted document's results (highest marks win) and names (every new one kept) into the store, inside the
+    /// caller's transaction; the names stay staged in <c>incoming_names</c> until the next document.
+    /// </summary>
+    private async Task MergeImportAsync(
+        DbConnection connection, DbTransaction transaction, long importId, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken)
+    {
+        await MergeAsync(
+            connection, transaction, results.Select(r => new StagedResult(r.StudentNumber, r.TestId, r.Obtained, r.Available)), cancellationToken);
+        await StageNamesAsync(connection, transaction, results, cancellationToken);
+        await using var merge = connection.Command(Sql("writes/merge_names.sql"), transaction);
+        merge.Add("import_id", importId);
+        await merge.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Stages the names the document gives, one prepared statement per named result, into <c>incoming_names</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gradebook.Feed;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
@@ -6,9 +7,10 @@ namespace Gradebook.Tests.Storage;
 
 /// <summary>
 /// What every store promises, whatever its engine: the reads, the dedup rule, the aggregates, the raw record, the feed
-/// cursor, paging and migrations. One derived class per engine runs all of it against a real database.
+/// cursor, paging and migrations; imports (<c>StoreContract.Imports.cs</c>) and the rebuild (<c>StoreContract.Rebuild.cs</c>).
+/// One derived class per engine runs all of it against a real database.
 /// </summary>
-public abstract class StoreContract : IAsyncLifetime
+public abstract partial class StoreContract : IAsyncLifetime
 {
     private readonly List<Store> _stores = [];
 
@@ -263,6 +265,21 @@ public abstract class StoreContract : IAsyncLifetime
         _stores.Add(store);
         await store.MigrateAsync(CancellationToken.None);
         return store;
+    }
+
+    /// <summary>Every row the query returns, its columns joined by '|' (NULL as nothing), in the engine-neutral text of .NET.</summary>
+    private protected static async Task<List<string>> RowsAsync(Store store, string sql)
+    {
+        await using var connection = await store.OpenAsync(CancellationToken.None);
+        await using var command = connection.Command(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(string.Join('|', Enumerable.Range(0, reader.FieldCount).Select(i => Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))));
+        }
+
+        return rows;
     }
 
     private static async Task<List<RawEvent>> RawEventsAsync(Store store)

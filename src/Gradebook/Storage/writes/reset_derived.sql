@@ -1,5 +1,7 @@
--- Forgets everything derived from the raw record; a rebuild derives it again in the same transaction.
+-- Forgets everything derived from the raw records, the feed's events and the imported documents; a rebuild derives it
+-- again in the same transaction.
 DELETE FROM results;
 DELETE FROM students;
 DELETE FROM exams;
+DELETE FROM student_names;
 UPDATE feeds SET accepted = 0, rejected = 0, ignored = 0;
