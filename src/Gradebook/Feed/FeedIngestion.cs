@@ -114,8 +114,22 @@ internal sealed partial class FeedIngestion(
                 {
                     await foreach (var received in connection.ReadEventsAsync(time, _options.MaxEventBytes, cancellationToken))
                     {
+                        // Counted before it is queued, so the writer can never commit an event not yet counted.
                         status.Received(received.ReceivedAt);
-                        await queue.WriteAsync(received, cancellationToken);
+                        if (!queue.TryWrite(received))
+                        {
+                            try
+                            {
+                                await queue.WriteAsync(received, cancellationToken);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                // Stopping while the queue was full: this event was never queued; the feed sends it again.
+                                status.Abandoned();
+                                throw;
+                            }
+                        }
+
                         failures = 0;
                     }
                 }

@@ -20,7 +20,7 @@ internal sealed class FeedOptions
 
     /// <summary>How many received events may wait for the writer before the reader stops reading (back-pressure).</summary>
     [Range(1, 1_000_000)]
-    public int QueueCapacity { get; set; } = 65_536;
+    public int QueueCapacity { get; set; } = 32_768;
 
     /// <summary>The first reconnection delay when the feed gives none with <c>retry:</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]

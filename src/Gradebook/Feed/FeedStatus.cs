@@ -78,6 +78,20 @@ internal sealed class FeedStatus
         }
     }
 
+    /// <summary>The last event counted by <see cref="Received"/> was never queued (ingestion is stopping).</summary>
+    public void Abandoned()
+    {
+        lock (_gate)
+        {
+            var kept = _uncommitted.ToArray()[..^1];
+            _uncommitted.Clear();
+            foreach (var at in kept)
+            {
+                _uncommitted.Enqueue(at);
+            }
+        }
+    }
+
     public void Committed(int count, string? lastEventId, DateTimeOffset at)
     {
         lock (_gate)

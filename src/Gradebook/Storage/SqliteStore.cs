@@ -70,11 +70,11 @@ internal sealed class SqliteStore : Store
 
     protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        // FULL: a committed batch survives a power cut. A 64 MiB page cache keeps the by-student index in memory, so
+        // FULL: a committed batch survives a power cut. A 48 MiB page cache keeps most of the by-student index in memory, so
         // batches do not spill dirty pages mid-transaction; staging tables live in memory. Checkpointing every 10,000
         // pages rather than 1,000 writes a page dirtied by many batches back to the database file once, not each time.
         await using (var pragmas = connection.Command(
-            "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000"))
+            "PRAGMA synchronous = FULL; PRAGMA cache_size = -49152; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000"))
         {
             await pragmas.ExecuteNonQueryAsync(cancellationToken);
         }
