@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gradebook.Storage;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Bench;
@@ -26,21 +27,21 @@ internal static class MemoryBenchmark
             var started = System.Diagnostics.Stopwatch.StartNew();
             var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host, received =>
             {
-                if (received < next)
+                if (received < next || received >= events)
                 {
                     return;
                 }
 
                 var (rss, peak) = Memory(host.Id);
-                report.Add(engine, received, rss, peak, DatabaseMegabytes(directory.Path), received / started.Elapsed.TotalSeconds);
+                report.Add(engine, received, rss, peak, DatabaseMegabytes(store, directory.Path), received / started.Elapsed.TotalSeconds);
                 Console.WriteLine($"  {engine} {received:N0}: RSS {rss:F0} MB, peak {peak:F0} MB");
                 next = (received / step + 1) * step;
             });
             var (finalRss, finalPeak) = Memory(host.Id);
-            report.Add(engine, events, finalRss, finalPeak, DatabaseMegabytes(directory.Path), rate);
+            report.Add(engine, events, finalRss, finalPeak, DatabaseMegabytes(store, directory.Path), rate);
         }
 
-        report.Note("RSS and peak RSS (VmRSS, VmHWM) of the Gradebook process from /proc; the feed runs in the benchmark process.");
+        report.Note("RSS and peak RSS (VmRSS, VmHWM) of the Gradebook process from /proc; the feed runs in the benchmark process. The last row's ev/s is the whole run's end-to-end rate.");
         return report;
     }
 
@@ -65,6 +66,17 @@ internal static class MemoryBenchmark
     private static double Kilobytes(string line) =>
         double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
-    private static double DatabaseMegabytes(string directory) =>
-        Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
+    /// <summary>The SQLite files' size, or what PostgreSQL reports for the database.</summary>
+    private static double DatabaseMegabytes(Store store, string directory)
+    {
+        if (store is not PostgresStore)
+        {
+            return Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
+        }
+
+        using var connection = store.OpenAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT pg_database_size(current_database())";
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) / 1024.0 / 1024.0;
+    }
 }

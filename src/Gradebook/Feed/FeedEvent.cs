@@ -19,6 +19,29 @@ internal sealed record FeedEvent(string? EventId, string EventType, string Data,
         : Rejection is not null ? EventOutcome.Rejected
         : EventOutcome.Ignored;
 
+    /// <summary>How many of the events ended in each outcome.</summary>
+    public static (long Accepted, long Rejected, long Ignored) CountOutcomes(IReadOnlyList<FeedEvent> events)
+    {
+        long accepted = 0, rejected = 0, ignored = 0;
+        foreach (var e in events)
+        {
+            switch (e.Outcome)
+            {
+                case EventOutcome.Accepted:
+                    accepted++;
+                    break;
+                case EventOutcome.Rejected:
+                    rejected++;
+                    break;
+                default:
+                    ignored++;
+                    break;
+            }
+        }
+
+        return (accepted, rejected, ignored);
+    }
+
     /// <summary>Reads one SSE event: score events are parsed and validated, other types are ignored.</summary>
     public static FeedEvent Read(string eventType, ReadOnlySpan<byte> data, DateTimeOffset receivedAt)
     {

@@ -30,23 +30,7 @@ internal sealed class FeedMetrics
 
     public void Committed(IReadOnlyList<FeedEvent> batch, TimeSpan duration)
     {
-        long accepted = 0, rejected = 0, ignored = 0;
-        foreach (var e in batch)
-        {
-            switch (e.Outcome)
-            {
-                case EventOutcome.Accepted:
-                    accepted++;
-                    break;
-                case EventOutcome.Rejected:
-                    rejected++;
-                    break;
-                default:
-                    ignored++;
-                    break;
-            }
-        }
-
+        var (accepted, rejected, ignored) = FeedEvent.CountOutcomes(batch);
         _events.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
         _events.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
         _events.Add(ignored, new KeyValuePair<string, object?>("outcome", "ignored"));

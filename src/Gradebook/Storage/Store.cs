@@ -66,7 +66,7 @@ internal abstract partial class Store
         await InsertRawEventsAsync(connection, transaction, source, events, cancellationToken);
         await MergeAsync(connection, transaction, AcceptedScores(events), cancellationToken);
 
-        var (accepted, rejected, ignored) = Count(events);
+        var (accepted, rejected, ignored) = FeedEvent.CountOutcomes(events);
         await using (var advance = connection.Command(_advanceFeed, transaction))
         {
             advance.Add("source", source);
@@ -171,109 +171,93 @@ internal abstract partial class Store
 
     public async Task<FeedCursor?> GetFeedAsync(string source, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command(_getFeed);
-        command.Add("source", source);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new FeedCursor(reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3))
-            : null;
+        var rows = await QueryAsync(
+            _getFeed,
+            c => c.Add("source", source),
+            r => new FeedCursor(r.IsDBNull(0) ? null : r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)),
+            cancellationToken);
+        return rows.Count == 0 ? null : rows[0];
     }
 
     /// <summary>Up to <paramref name="limit"/> students after <paramref name="after"/> in id order ("" for the first page).</summary>
-    public async Task<List<StudentSummary>> ListStudentsAsync(string after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command(_listStudents);
-        command.Add("after", after);
-        command.Add("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var page = new List<StudentSummary>(limit);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            page.Add(new StudentSummary(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2)));
-        }
-
-        return page;
-    }
+    public Task<List<StudentSummary>> ListStudentsAsync(string after, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            _listStudents,
+            c =>
+            {
+                c.Add("after", after);
+                c.Add("limit", limit);
+            },
+            r => new StudentSummary(r.GetString(0), r.GetInt64(1), r.GetDouble(2)),
+            cancellationToken);
 
     public async Task<StudentDetails?> GetStudentAsync(string studentId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command(_getStudent);
-        command.Add("student_id", studentId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long examCount = 0;
-        double average = 0;
-        var results = new List<StudentResult>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            examCount = reader.GetInt64(0);
-            average = reader.GetDouble(1);
-            results.Add(new StudentResult(reader.GetInt64(2), reader.GetDouble(3)));
-        }
-
-        return results.Count == 0 ? null : new StudentDetails(studentId, examCount, average, results);
+        // Every row repeats the aggregate beside one result (see get_student.sql).
+        var rows = await QueryAsync(
+            _getStudent,
+            c => c.Add("student_id", studentId),
+            r => (Count: r.GetInt64(0), Average: r.GetDouble(1), Result: new StudentResult(r.GetInt64(2), r.GetDouble(3))),
+            cancellationToken);
+        return rows.Count == 0 ? null : new StudentDetails(studentId, rows[0].Count, rows[0].Average, [.. rows.Select(r => r.Result)]);
     }
 
     /// <summary>Up to <paramref name="limit"/> exams after <paramref name="after"/> in number order (-1 for the first page).</summary>
-    public async Task<List<ExamSummary>> ListExamsAsync(long after, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command(_listExams);
-        command.Add("after", after);
-        command.Add("limit", limit);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var page = new List<ExamSummary>(limit);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            page.Add(new ExamSummary(reader.GetInt64(0), reader.GetInt64(1), reader.GetDouble(2)));
-        }
-
-        return page;
-    }
+    public Task<List<ExamSummary>> ListExamsAsync(long after, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            _listExams,
+            c =>
+            {
+                c.Add("after", after);
+                c.Add("limit", limit);
+            },
+            r => new ExamSummary(r.GetInt64(0), r.GetInt64(1), r.GetDouble(2)),
+            cancellationToken);
 
     public async Task<ExamDetails?> GetExamAsync(long exam, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command(_getExam);
-        command.Add("exam", exam);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        long studentCount = 0;
-        double average = 0;
-        var results = new List<ExamResult>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            studentCount = reader.GetInt64(0);
-            average = reader.GetDouble(1);
-            results.Add(new ExamResult(reader.GetString(2), reader.GetDouble(3)));
-        }
-
-        return results.Count == 0 ? null : new ExamDetails(exam, studentCount, average, results);
+        // Every row repeats the aggregate beside one result (see get_exam.sql).
+        var rows = await QueryAsync(
+            _getExam,
+            c => c.Add("exam", exam),
+            r => (Count: r.GetInt64(0), Average: r.GetDouble(1), Result: new ExamResult(r.GetString(2), r.GetDouble(3))),
+            cancellationToken);
+        return rows.Count == 0 ? null : new ExamDetails(exam, rows[0].Count, rows[0].Average, [.. rows.Select(r => r.Result)]);
     }
 
     /// <summary>Up to <paramref name="limit"/> rejected events after raw record id <paramref name="after"/>, oldest first.</summary>
-    public async Task<List<RejectedEvent>> ListRejectionsAsync(long after, int limit, CancellationToken cancellationToken)
+    public Task<List<RejectedEvent>> ListRejectionsAsync(long after, int limit, CancellationToken cancellationToken) =>
+        QueryAsync(
+            _listRejections,
+            c =>
+            {
+                c.Add("after", after);
+                c.Add("limit", limit);
+            },
+            r => new RejectedEvent(
+                r.GetInt64(0),
+                r.GetString(1),
+                r.IsDBNull(2) ? null : r.GetString(2),
+                r.GetString(3),
+                r.GetString(4),
+                r.GetString(5),
+                r.GetFieldValue<DateTimeOffset>(6)),
+            cancellationToken);
+
+    /// <summary>Runs one read on a connection of its own and maps every row.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, Action<DbCommand> bind, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.Command(_listRejections);
-        command.Add("after", after);
-        command.Add("limit", limit);
+        await using var command = connection.Command(sql);
+        bind(command);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var page = new List<RejectedEvent>(limit);
+        var rows = new List<T>();
         while (await reader.ReadAsync(cancellationToken))
         {
-            page.Add(new RejectedEvent(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6)));
+            rows.Add(map(reader));
         }
 
-        return page;
+        return rows;
     }
 
     protected static string OutcomeName(EventOutcome outcome) => outcome switch
@@ -296,27 +280,5 @@ internal abstract partial class Store
         }
 
         return null;
-    }
-
-    protected static (long Accepted, long Rejected, long Ignored) Count(IReadOnlyList<FeedEvent> events)
-    {
-        long accepted = 0, rejected = 0, ignored = 0;
-        foreach (var e in events)
-        {
-            switch (e.Outcome)
-            {
-                case EventOutcome.Accepted:
-                    accepted++;
-                    break;
-                case EventOutcome.Rejected:
-                    rejected++;
-                    break;
-                default:
-                    ignored++;
-                    break;
-            }
-        }
-
-        return (accepted, rejected, ignored);
     }
 }
