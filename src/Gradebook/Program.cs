@@ -48,7 +48,8 @@ try
         LogStoreReady(app.Logger, store.Dialect, version);
     }
 }
-catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException)
+catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException
+    || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)))
 {
     // Written straight to stderr: the logger may not flush before the process exits.
     await Console.Error.WriteLineAsync($"Gradebook cannot start: {e.Message}");

@@ -14,6 +14,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("Feed__Url", "not a url", "Feed:Url must be an absolute http or https URL")]
     [InlineData("Feed__Url", "http://user:secret@127.0.0.1/scores", "Feed:Url must not carry credentials")]
     [InlineData("Emulator__EventsPerSecond", "-1", "EventsPerSecond")]
+    [InlineData("Storage__Provider", "Mongo", "Failed to convert configuration value 'Mongo' at 'Storage:Provider'")]
+    [InlineData("Feed__BatchSize", "lots", "Failed to convert configuration value 'lots' at 'Feed:BatchSize'")]
     public async Task A_bad_setting_stops_start_up_with_a_message_that_names_it(string key, string value, string message)
     {
         using var process = GradebookProcess.Start(new Dictionary<string, string>
