@@ -67,9 +67,9 @@ internal static class MemoryBenchmark
         double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 
     /// <summary>The SQLite files' size, or what PostgreSQL reports for the database.</summary>
-    private static double DatabaseMegabytes(Store store, string directory)
+    private static double DatabaseMegabytes(StoreHarness store, string directory)
     {
-        if (store is not PostgresStore)
+        if (store.Engine is not PostgresEngine)
         {
             return Directory.GetFiles(directory).Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
         }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gradebook.Emulator;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 
@@ -27,14 +28,14 @@ internal static class Workload
     public static IReadOnlyList<string> DefaultEngines => PostgresCluster.BinDirectory is null ? ["sqlite"] : ["sqlite", "postgres"];
 
     /// <summary>A fresh, migrated database of the engine, and the settings a Gradebook process needs to use it.</summary>
-    public static async Task<(Store Store, Dictionary<string, string> Settings)> FreshStoreAsync(string engine, TempDirectory directory)
+    public static async Task<(StoreHarness Store, Dictionary<string, string> Settings)> FreshStoreAsync(string engine, TempDirectory directory)
     {
         switch (engine)
         {
             case "sqlite":
                 {
                     var connectionString = directory.SqliteConnectionString();
-                    var store = new SqliteStore(connectionString);
+                    var store = new StoreHarness(new SqliteEngine(connectionString));
                     await store.MigrateAsync(CancellationToken.None);
                     return (store, new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = connectionString });
                 }
@@ -44,7 +45,7 @@ internal static class Workload
                     // One durable server (fsync and synchronous commit on, as in production) for the whole run, a database per measurement.
                     _postgres ??= await PostgresCluster.StartAsync(durable: true);
                     var connectionString = await _postgres.CreateDatabaseAsync();
-                    var store = new PostgresStore(connectionString);
+                    var store = new StoreHarness(new PostgresEngine(connectionString));
                     await store.MigrateAsync(CancellationToken.None);
                     return (store, new Dictionary<string, string>
                     {
@@ -90,7 +91,7 @@ internal static class Workload
     /// Waits until the feed's committed count reaches <paramref name="events"/> and returns the commit rate, measured from
     /// the first commit seen (so process start-up is not counted).
     /// </summary>
-    public static async Task<double> CommitRateAsync(Store store, string source, long events, GradebookProcess host, Action<long>? progress = null)
+    public static async Task<double> CommitRateAsync(StoreHarness store, string source, long events, GradebookProcess host, Action<long>? progress = null)
     {
         long? firstCount = null;
         var clock = new Stopwatch();

@@ -4,6 +4,7 @@ using Gradebook.Exams;
 using Gradebook.Feed;
 using Gradebook.Imports;
 using Gradebook.Operations;
+using Gradebook.Rebuild;
 using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.Options;
@@ -43,9 +44,9 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     if (!emulatorOnly)
     {
-        var store = app.Services.GetRequiredService<Store>();
-        var version = await store.MigrateAsync(CancellationToken.None);
-        LogStoreReady(app.Logger, store.Dialect, version);
+        var version = await app.Services.GetRequiredService<Migrations>().MigrateAsync(CancellationToken.None);
+        var dialect = app.Services.GetRequiredService<StoreEngine>().Dialect;
+        LogStoreReady(app.Logger, dialect, version);
     }
 }
 catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException

@@ -2,7 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gradebook.Exams;
 using Gradebook.Imports;
-using Gradebook.Storage;
+using Gradebook.Operations;
+using Gradebook.Students;
 
 namespace Gradebook.Api;
 
@@ -15,5 +16,8 @@ namespace Gradebook.Api;
 [JsonSerializable(typeof(ResultAggregate))]
 [JsonSerializable(typeof(ImportReceipt))]
 [JsonSerializable(typeof(List<InvalidResult>))]
+[JsonSerializable(typeof(IngestionReport))]
+[JsonSerializable(typeof(Page<RejectedEvent>))]
+[JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(long))]
 internal sealed partial class GradebookJsonContext : JsonSerializerContext;

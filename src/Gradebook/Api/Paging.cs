@@ -30,15 +30,13 @@ internal static class Paging
         return false;
     }
 
-    /// <summary>Takes one row more than a page holds to learn whether another page follows, and builds its link.</summary>
-    public static Page<T> Build<T>(List<T> rows, int limit, Func<T, string> nextLink)
+    /// <summary>
+    /// Makes a page of the rows a query returned for <paramref name="limit"/> + 1: an extra row says that another page
+    /// follows, and the page's last row is where it starts.
+    /// </summary>
+    public static Page<TItem> Build<TRow, TItem>(List<TRow> rows, int limit, Func<TRow, TItem> item, Func<TRow, string> nextLink)
     {
-        if (rows.Count <= limit)
-        {
-            return new Page<T>(rows, null);
-        }
-
-        rows.RemoveAt(rows.Count - 1);
-        return new Page<T>(rows, nextLink(rows[^1]));
+        var next = rows.Count > limit ? nextLink(rows[limit - 1]) : null;
+        return new Page<TItem>([.. rows.Take(limit).Select(item)], next);
     }
 }

@@ -2,6 +2,8 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
+using Gradebook.Grading;
+
 namespace Gradebook.Emulator;
 
 /// <summary>One event of the emulated feed: its id, its exam burst, and the SSE frame that carries it.</summary>

@@ -1,12 +1,9 @@
 using Gradebook.Api;
-using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gradebook.Exams;
-
-/// <summary>One exam's results with their average and how they are spread, in fractions like the scores.</summary>
-internal sealed record ExamReport(long Exam, long StudentCount, double Average, Distribution Distribution, IReadOnlyList<ExamResult> Results);
 
 internal static class ExamEndpoints
 {
@@ -15,7 +12,7 @@ internal static class ExamEndpoints
         var group = routes.MapGroup("/exams").WithTags("Exams");
 
         group.MapGet("/", async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem>> (
-            string? limit, string? after, Store store, CancellationToken cancellationToken) =>
+            string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
         {
             if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
             {
@@ -29,23 +26,22 @@ internal static class ExamEndpoints
             }
 
             var rows = await store.ListExamsAsync(from, pageSize + 1, cancellationToken);
-            return TypedResults.Ok(Paging.Build(rows, pageSize, last => $"/exams?after={last.Exam}&limit={pageSize}"));
+            return TypedResults.Ok(Paging.Build(rows, pageSize, ExamResponses.AsSummary, last => $"/exams?after={last.Exam}&limit={pageSize}"));
         })
         .WithSummary("Exams that have at least one result, in exam number order.");
 
         group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult>> (
-            string exam, Store store, CancellationToken cancellationToken) =>
+            string exam, ReadStore store, CancellationToken cancellationToken) =>
         {
             if (!ExamNumbers.TryParse(exam, out var number))
             {
                 return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
             }
 
-            var details = await store.GetExamAsync(number, cancellationToken);
-            return details is null
+            var report = (await store.GetExamAsync(number, cancellationToken)).AsReport(number);
+            return report is null
                 ? Problems.NotFound($"No results are recorded for exam {number}.")
-                : TypedResults.Ok(new ExamReport(
-                    details.Exam, details.StudentCount, details.Average, Distribution.Of(details.Results.Select(r => r.Score)), details.Results));
+                : TypedResults.Ok(report);
         })
         .WithSummary("One exam's results, in student id order, with their average and distribution.");
 

@@ -1,5 +1,5 @@
 using Gradebook.Api;
-using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,17 +12,17 @@ internal static class ResultEndpoints
         var group = routes.MapGroup("/results").WithTags("Results");
 
         group.MapGet("/{testId}/aggregate", async Task<Results<Ok<ResultAggregate>, ValidationProblem, ProblemHttpResult>> (
-            string testId, Store store, CancellationToken cancellationToken) =>
+            string testId, ReadStore store, CancellationToken cancellationToken) =>
         {
             if (!ExamNumbers.TryParse(testId, out var exam))
             {
                 return Problems.Invalid("testId", $"testId must be a number from 0 to {ExamNumbers.Max}, got '{testId}'.");
             }
 
-            var details = await store.GetExamAsync(exam, cancellationToken);
-            return details is null
+            var rows = await store.GetExamAsync(exam, cancellationToken);
+            return rows.Count == 0
                 ? Problems.NotFound($"No results are recorded for test {exam}.")
-                : TypedResults.Ok(ResultAggregate.Of(Distribution.Of(details.Results.Select(r => r.Score))));
+                : TypedResults.Ok(ResultAggregate.Of(Distribution.Of(rows.Select(r => r.Score))));
         })
         .WithSummary("How one test's results are spread, in percent of the marks available.");
 

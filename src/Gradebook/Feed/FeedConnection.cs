@@ -2,6 +2,8 @@ using System.Net.Http.Headers;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 
+using Gradebook.Grading;
+
 namespace Gradebook.Feed;
 
 /// <summary>The feed answered in a way that is not an event stream (a bad status, the wrong content type, a closed stream).</summary>
@@ -62,8 +64,8 @@ internal sealed class FeedConnection : IAsyncDisposable
     /// <summary>The events of any SSE byte stream; the stream is expected to be a <see cref="FeedBodyStream"/>.</summary>
     public static SseParser<FeedEvent> Parser(Stream body, TimeProvider time, int maxEventBytes) =>
         SseParser.Create(body, (type, data) => type == FeedBodyStream.OversizedEventType
-            ? FeedEvent.Oversized(data, maxEventBytes, time.GetUtcNow())
-            : FeedEvent.Read(type, data, time.GetUtcNow()));
+            ? FeedEvents.Oversized(data, maxEventBytes, time.GetUtcNow())
+            : FeedEvents.Read(type, data, time.GetUtcNow()));
 
     public static async IAsyncEnumerable<FeedEvent> Read(SseParser<FeedEvent> parser, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

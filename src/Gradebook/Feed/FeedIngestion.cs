@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,7 +13,7 @@ namespace Gradebook.Feed;
 /// The reader reconnects with backoff, resuming from the last <em>committed</em> event id.
 /// </summary>
 internal sealed partial class FeedIngestion(
-    Store store,
+    FeedStore store,
     IOptions<FeedOptions> options,
     FeedStatus status,
     FeedMetrics metrics,
@@ -35,7 +36,7 @@ internal sealed partial class FeedIngestion(
 
         var (source, url) = await ResolveFeedAsync(stoppingToken);
         status.Source = source;
-        var cursor = await store.GetFeedAsync(source, stoppingToken);
+        var cursor = await store.GetCursorAsync(source, stoppingToken);
         status.LastCommittedEventId = cursor?.LastEventId;
         LogStarting(source, url, cursor?.LastEventId);
 
@@ -204,7 +205,7 @@ internal sealed partial class FeedIngestion(
         {
             try
             {
-                await store.WriteFeedBatchAsync(source, batch, CancellationToken.None);
+                await store.WriteBatchAsync(source, batch, CancellationToken.None);
                 break;
             }
             catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)

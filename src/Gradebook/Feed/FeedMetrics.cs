@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 
+using Gradebook.Grading;
+
 namespace Gradebook.Feed;
 
 /// <summary>The ingestion's instruments, on the <c>Gradebook</c> meter.</summary>

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 
+using Gradebook.Grading;
+
 namespace Gradebook.Feed;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

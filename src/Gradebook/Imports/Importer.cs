@@ -1,3 +1,4 @@
+using Gradebook.Grading;
 using Gradebook.Storage;
 
 namespace Gradebook.Imports;
@@ -9,7 +10,7 @@ internal sealed record ImportOutcome(long ImportId, int ResultCount, IReadOnlyLi
 /// Takes a received Markr document to the store, whole or not at all. Every document read in full is recorded raw:
 /// an accepted one in the same transaction as its results, a rejected one alone with its reason.
 /// </summary>
-internal sealed partial class Importer(Store store, TimeProvider time, ILogger<Importer> logger)
+internal sealed partial class Importer(ImportStore store, TimeProvider time, ILogger<Importer> logger)
 {
     /// <summary>How many conflicting student ids a log line names; the count covers them all.</summary>
     private const int MaxLoggedConflicts = 10;
@@ -22,12 +23,13 @@ internal sealed partial class Importer(Store store, TimeProvider time, ILogger<I
         // Not cancelled with the request: a document that was read in full is recorded even if its sender goes away.
         if (rejection is not null)
         {
-            var rejectedId = await store.RecordRejectedImportAsync(receivedAt, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
+            var rejectedId = await store.RecordRejectedAsync(receivedAt, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
             LogRejected(rejectedId, rejection.Code, rejection.Message);
             return new ImportOutcome(rejectedId, 0, [], rejection);
         }
 
-        var stored = await store.WriteImportAsync(receivedAt, document, results!, CancellationToken.None);
+        var stored = await store.WriteAcceptedAsync(
+            receivedAt, document, [.. results!.Select(r => r.AsResult())], MarkrResult.Names(results!), CancellationToken.None);
         LogAccepted(stored.ImportId, results!.Count, document.Length);
         if (stored.NameConflicts.Count > 0)
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
-using Gradebook.Feed;
+using Gradebook.Grading;
 
 namespace Gradebook.Imports;
 

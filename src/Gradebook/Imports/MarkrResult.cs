@@ -1,3 +1,6 @@
+using Gradebook.Grading;
+using Gradebook.Storage;
+
 namespace Gradebook.Imports;
 
 /// <summary>
@@ -5,7 +8,17 @@ namespace Gradebook.Imports;
 /// A Markr test is an exam and a student number is a student id; names are null when the document leaves them out.
 /// </summary>
 internal sealed record MarkrResult(
-    int Index, string StudentNumber, long TestId, double Obtained, double Available, string? FirstName, string? LastName);
+    int Index, string StudentNumber, long TestId, double Obtained, double Available, string? FirstName, string? LastName)
+{
+    /// <summary>The result as the store takes it: the marks obtained out of those available.</summary>
+    public MarkedResult AsResult() => new(StudentNumber, TestId, Obtained, Available);
+
+    /// <summary>The names the results give their students; a result that names nobody gives none.</summary>
+    public static IReadOnlyList<GivenName> Names(IEnumerable<MarkrResult> results) =>
+        [.. results
+            .Where(r => r.FirstName is not null || r.LastName is not null)
+            .Select(r => new GivenName(r.StudentNumber, new StudentName(r.FirstName, r.LastName)))];
+}
 
 /// <summary>One <c>mcq-test-result</c> that cannot be stored: where it is in the document and everything wrong with it.</summary>
 internal sealed record InvalidResult(int Index, int Line, string? StudentNumber, IReadOnlyList<string> Problems);

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Gradebook.Api;
 using Gradebook.Feed;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -8,21 +8,21 @@ using Microsoft.Extensions.Options;
 namespace Gradebook.Operations;
 
 /// <summary>Ready when the database answers and its schema has every migration this build knows.</summary>
-internal sealed class StoreHealthCheck(Store store) : IHealthCheck
+internal sealed class StoreHealthCheck(StoreEngine engine, Migrations migrations) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var applied = await store.AppliedMigrationsAsync(cancellationToken);
-            var expected = SqlScripts.Migrations(store.Dialect).Select(m => m.Version).ToList();
+            var applied = await migrations.AppliedAsync(cancellationToken);
+            var expected = migrations.Known;
             return applied.SequenceEqual(expected)
-                ? HealthCheckResult.Healthy($"{store.Dialect} reachable, schema version {expected[^1]}")
+                ? HealthCheckResult.Healthy($"{engine.Dialect} reachable, schema version {expected[^1]}")
                 : HealthCheckResult.Unhealthy($"schema has migrations [{string.Join(", ", applied)}], expected [{string.Join(", ", expected)}]");
         }
         catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"{store.Dialect} unreachable: {e.Message}");
+            return HealthCheckResult.Unhealthy($"{engine.Dialect} unreachable: {e.Message}");
         }
     }
 }
@@ -76,16 +76,14 @@ internal static class HealthEndpoints
     private static Task WriteJsonAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(
-            new
-            {
-                status = report.Status.ToString(),
-                checks = report.Entries.ToDictionary(
-                    e => e.Key,
-                    e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
-            },
-            HealthJsonOptions));
+        var body = new HealthResponse(
+            report.Status.ToString(),
+            report.Entries.ToDictionary(e => e.Key, e => new HealthCheckResponse(e.Value.Status.ToString(), e.Value.Description)));
+        return context.Response.WriteAsJsonAsync(body, GradebookJsonContext.Default.HealthResponse);
     }
-
-    private static readonly JsonSerializerOptions HealthJsonOptions = new(JsonSerializerDefaults.Web);
 }
+
+/// <summary>The body of <c>/healthz</c> and <c>/readyz</c>: the overall status and each check's.</summary>
+internal sealed record HealthResponse(string Status, IReadOnlyDictionary<string, HealthCheckResponse> Checks);
+
+internal sealed record HealthCheckResponse(string Status, string? Description);

@@ -23,16 +23,19 @@ internal sealed record IngestionReport(
     double LagSeconds,
     DateTimeOffset? LastCommitAt);
 
+/// <summary>A rejected feed event as it was received, with why it was rejected.</summary>
+internal sealed record RejectedEvent(long Id, string Source, string? EventId, string EventType, string Data, string Reason, DateTimeOffset ReceivedAt);
+
 internal static class IngestionEndpoints
 {
     public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/ingestion").WithTags("Ingestion");
 
-        group.MapGet("/", async (FeedStatus status, Store store, TimeProvider time, CancellationToken cancellationToken) =>
+        group.MapGet("/", async (FeedStatus status, FeedStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var now = time.GetUtcNow();
-            var counts = status.Source is { } source ? await store.GetFeedAsync(source, cancellationToken) : null;
+            var counts = status.Source is { } source ? await store.GetCursorAsync(source, cancellationToken) : null;
             return TypedResults.Ok(new IngestionReport(
                 status.Source,
                 StateName(status.State),
@@ -52,7 +55,7 @@ internal static class IngestionEndpoints
         .WithSummary("The feed connection, counts of received events by outcome (kept across restarts), reconnects and lag.");
 
         group.MapGet("/rejections", async Task<Results<Ok<Page<RejectedEvent>>, ValidationProblem>> (
-            string? limit, string? after, Store store, CancellationToken cancellationToken) =>
+            string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
         {
             if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
             {
@@ -66,7 +69,11 @@ internal static class IngestionEndpoints
             }
 
             var rows = await store.ListRejectionsAsync(from, pageSize + 1, cancellationToken);
-            return TypedResults.Ok(Paging.Build(rows, pageSize, last => $"/ingestion/rejections?after={last.Id}&limit={pageSize}"));
+            return TypedResults.Ok(Paging.Build(
+                rows,
+                pageSize,
+                r => new RejectedEvent(r.Id, r.Source, r.EventId, r.EventType, r.Data, r.Reason, r.ReceivedAt),
+                last => $"/ingestion/rejections?after={last.Id}&limit={pageSize}"));
         })
         .WithSummary("Rejected feed events with their raw data and the reason, oldest first.");
 

@@ -2,27 +2,32 @@ namespace Gradebook.Storage;
 
 internal static class StorageServices
 {
-    /// <summary>Registers the configured store; Program migrates it before the server starts.</summary>
+    /// <summary>Registers the configured engine and the store's jobs over it; Program migrates it before the server starts.</summary>
     public static IServiceCollection AddGradebookStore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Store>(provider =>
+        services.AddSingleton<StoreEngine>(provider =>
         {
             var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
             var connectionString = configuration.GetConnectionString("Gradebook");
             return options.Provider switch
             {
-                StorageProvider.Sqlite => new SqliteStore(string.IsNullOrWhiteSpace(connectionString)
+                StorageProvider.Sqlite => new SqliteEngine(string.IsNullOrWhiteSpace(connectionString)
                     ? StorageOptions.DefaultSqliteConnectionString
                     : connectionString),
                 StorageProvider.Postgres => string.IsNullOrWhiteSpace(connectionString)
                     ? throw new StoreUnavailableException(
                         "Storage:Provider is Postgres but ConnectionStrings:Gradebook is empty: set it (ConnectionStrings__Gradebook) to an Npgsql connection string such as 'Host=localhost;Database=gradebook;Username=gradebook'.",
                         new InvalidOperationException("ConnectionStrings:Gradebook is empty."))
-                    : new PostgresStore(connectionString),
+                    : new PostgresEngine(connectionString),
                 _ => throw new StoreUnavailableException($"Storage:Provider '{options.Provider}' is not supported.", new NotSupportedException()),
             };
         });
+        services.AddSingleton<Migrations>();
+        services.AddSingleton<FeedStore>();
+        services.AddSingleton<ImportStore>();
+        services.AddSingleton<ReadStore>();
+        services.AddSingleton<RebuildStore>();
         return services;
     }
 }

@@ -1,5 +1,5 @@
 using Gradebook.Api;
-using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +15,7 @@ internal static class StudentEndpoints
         var group = routes.MapGroup("/students").WithTags("Students");
 
         group.MapGet("/", async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem>> (
-            string? limit, string? after, Store store, CancellationToken cancellationToken) =>
+            string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
         {
             if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
             {
@@ -28,12 +28,13 @@ internal static class StudentEndpoints
             }
 
             var rows = await store.ListStudentsAsync(after ?? "", pageSize + 1, cancellationToken);
-            return TypedResults.Ok(Paging.Build(rows, pageSize, last => $"/students?after={Uri.EscapeDataString(last.StudentId)}&limit={pageSize}"));
+            return TypedResults.Ok(Paging.Build(
+                rows, pageSize, StudentResponses.AsSummary, last => $"/students?after={Uri.EscapeDataString(last.StudentId)}&limit={pageSize}"));
         })
         .WithSummary("Students who have at least one result, in student id order.");
 
         group.MapGet("/{**studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult>> (
-            string studentId, HttpContext context, Store store, CancellationToken cancellationToken) =>
+            string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
         {
             var id = ExactId(context, studentId);
             if (StudentIds.Problem(id) is { } problem)
@@ -41,7 +42,7 @@ internal static class StudentEndpoints
                 return Problems.Invalid("studentId", problem);
             }
 
-            var student = await store.GetStudentAsync(id, cancellationToken);
+            var student = (await store.GetStudentAsync(id, cancellationToken)).AsDetails(id);
             return student is null
                 ? Problems.NotFound($"No results are recorded for student '{id}'.")
                 : TypedResults.Ok(student);

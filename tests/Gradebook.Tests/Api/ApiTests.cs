@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gradebook.Exams;
 using Gradebook.Storage;
+using Gradebook.Students;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +22,7 @@ public sealed class ApiTests : IAsyncLifetime
         _factory.UseKestrel(0);
         _factory.StartServer();
         _client = _factory.CreateClient();
-        var store = _factory.Services.GetRequiredService<Store>();
+        var store = StoreHarness.Of(_factory.Services);
         await Scores.WriteAsync(
             store,
             ("Beth_Cronin", 10393, 0.6878397196487688),

@@ -34,15 +34,15 @@ public class PagingTests
     [Fact]
     public void A_full_page_plus_one_row_links_to_the_next_page()
     {
-        var page = Paging.Build([1, 2, 3], 2, last => $"after={last}");
-        Assert.Equal([1, 2], page.Items);
+        var page = Paging.Build([1, 2, 3], 2, row => row * 10, last => $"after={last}");
+        Assert.Equal([10, 20], page.Items);
         Assert.Equal("after=2", page.Next);
     }
 
     [Fact]
     public void The_last_page_has_no_next_link()
     {
-        Assert.Null(Paging.Build([1, 2], 2, last => $"after={last}").Next);
-        Assert.Null(Paging.Build(new List<int>(), 2, last => $"after={last}").Next);
+        Assert.Null(Paging.Build([1, 2], 2, row => row, last => $"after={last}").Next);
+        Assert.Null(Paging.Build(new List<int>(), 2, row => row, last => $"after={last}").Next);
     }
 }

@@ -3,6 +3,8 @@ using System.Text.Json;
 using Gradebook.Emulator;
 using Gradebook.Feed;
 
+using Gradebook.Grading;
+
 namespace Gradebook.Tests.Emulator;
 
 public class ScoreSequenceTests

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gradebook.Emulator;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,12 +28,12 @@ public sealed class FeedToApiTests : IDisposable
             ["Feed:BatchSize"] = "1000",
         });
         using var client = factory.CreateClient();
-        var store = factory.Services.GetRequiredService<Store>();
+        var store = StoreHarness.Of(factory.Services);
 
         var cursor = await Eventually.Until(
             () => store.GetFeedAsync(emulator.ScoresUrl.ToString(), CancellationToken.None),
             c => c?.Received == options.MaxEvents);
-        Assert.Equal(new FeedCursor("20000", 20_000, 0, 0), cursor);
+        Assert.Equal(new FeedCursor { LastEventId = "20000", Received = 20_000, Accepted = 20_000, Rejected = 0, Ignored = 0 }, cursor);
 
         var sent = ScoreSequence.All(options);
         var expected = sent

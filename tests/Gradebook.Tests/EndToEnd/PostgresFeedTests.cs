@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Gradebook.Emulator;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 using Microsoft.AspNetCore.Http;
@@ -32,7 +33,7 @@ public sealed class FaultToleranceTests : IDisposable
     /// <summary>Waits until the feed's counts satisfy <paramref name="done"/>, then checks every stored result against events 1..last.</summary>
     private static async Task<FeedCursor> AssertStoredAsync(GradebookFactory gradebook, Uri feed, int last, Func<FeedCursor, bool>? done = null)
     {
-        var store = gradebook.Services.GetRequiredService<Store>();
+        var store = StoreHarness.Of(gradebook.Services);
         var cursor = await Eventually.Until(
             () => store.GetFeedAsync(feed.ToString(), CancellationToken.None),
             c => c is not null && (done ?? (c => c.Accepted >= last))(c));
@@ -132,7 +133,7 @@ public sealed class FaultToleranceTests : IDisposable
 
         var cursor = await AssertStoredAsync(gradebook, feed.Url, 20);
         Assert.Equal(20, cursor.Received);
-        Assert.Null(await gradebook.Services.GetRequiredService<Store>().GetStudentAsync("x", CancellationToken.None));
+        Assert.Null(await StoreHarness.Of(gradebook.Services).GetStudentAsync("x", CancellationToken.None));
     }
 
     [Fact]
@@ -155,7 +156,7 @@ public sealed class FaultToleranceTests : IDisposable
 
         var cursor = await AssertStoredAsync(gradebook, feed.Url, 20);
 
-        Assert.Equal(new FeedCursor("20", 20, 0, 0), cursor);
+        Assert.Equal(new FeedCursor { LastEventId = "20", Received = 20, Accepted = 20, Rejected = 0, Ignored = 0 }, cursor);
         Assert.Equal([null, "5"], feed.LastEventIds.Take(2));
     }
 
@@ -177,7 +178,7 @@ public sealed class FaultToleranceTests : IDisposable
         await using var gradebook = Gradebook(feed.Url);
         using var client = gradebook.CreateClient();
 
-        Assert.Equal(new FeedCursor("20", 20, 0, 0), await AssertStoredAsync(gradebook, feed.Url, 20));
+        Assert.Equal(new FeedCursor { LastEventId = "20", Received = 20, Accepted = 20, Rejected = 0, Ignored = 0 }, await AssertStoredAsync(gradebook, feed.Url, 20));
         Assert.Equal([null, "3"], feed.LastEventIds.Take(2));
     }
 
@@ -193,7 +194,7 @@ public sealed class FaultToleranceTests : IDisposable
         await using var gradebook = Gradebook(feed.Url, "00:01:00");
         using var client = gradebook.CreateClient();
 
-        Assert.Equal(new FeedCursor("8", 8, 0, 0), await AssertStoredAsync(gradebook, feed.Url, 8));
+        Assert.Equal(new FeedCursor { LastEventId = "8", Received = 8, Accepted = 8, Rejected = 0, Ignored = 0 }, await AssertStoredAsync(gradebook, feed.Url, 8));
         Assert.Equal(1, feed.Connections);
     }
 
@@ -217,9 +218,9 @@ public sealed class FaultToleranceTests : IDisposable
         using var client = gradebook.CreateClient();
 
         // Events 3 and 4 are bad, so the good ones are 1, 2 and 5..20: their results are those of 1..20 less 3 and 4.
-        var store = gradebook.Services.GetRequiredService<Store>();
+        var store = StoreHarness.Of(gradebook.Services);
         var cursor = await Eventually.Until(() => store.GetFeedAsync(feed.Url.ToString(), CancellationToken.None), c => c?.Received == 20);
-        Assert.Equal(new FeedCursor("20", 18, 2, 0), cursor);
+        Assert.Equal(new FeedCursor { LastEventId = "20", Received = 20, Accepted = 18, Rejected = 2, Ignored = 0 }, cursor);
 
         var rejections = await client.GetFromJsonAsync<JsonElement>("/ingestion/rejections");
         var items = rejections.GetProperty("items").EnumerateArray().ToList();

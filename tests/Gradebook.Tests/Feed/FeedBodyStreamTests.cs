@@ -1,6 +1,8 @@
 using System.Text;
 using Gradebook.Feed;
 
+using Gradebook.Grading;
+
 namespace Gradebook.Tests.Feed;
 
 public class FeedBodyStreamTests

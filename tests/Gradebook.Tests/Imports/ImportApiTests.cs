@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Gradebook.Grading;
 using Gradebook.Imports;
 using Gradebook.Tests.Support;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Gradebook.Exams;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 
@@ -14,7 +16,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract
 {
     protected override Task<string> NewDatabaseAsync() => server.CreateDatabaseAsync();
 
-    private protected override Store Open(string connectionString) => new PostgresStore(connectionString);
+    private protected override StoreHarness Open(string connectionString) => new StoreHarness(new PostgresEngine(connectionString));
 
     [Fact]
     public async Task An_unreachable_server_fails_with_a_clear_message()
@@ -26,7 +28,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract
             closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        await using var store = new PostgresStore($"Host=127.0.0.1;Port={closedPort};Database=grades;Username=gradebook;Timeout=5");
+        await using var store = new StoreHarness(new PostgresEngine($"Host=127.0.0.1;Port={closedPort};Database=grades;Username=gradebook;Timeout=5"));
 
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.MigrateAsync(CancellationToken.None));
         Assert.StartsWith($"The PostgreSQL database 'grades' on 127.0.0.1:{closedPort} cannot be reached", error.Message, StringComparison.Ordinal);
@@ -36,7 +38,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract
     [Fact]
     public void A_connection_string_that_is_not_npgsql_fails_with_a_clear_message()
     {
-        var error = Assert.Throws<StoreUnavailableException>(() => new PostgresStore("Data Source=gradebook.db"));
+        var error = Assert.Throws<StoreUnavailableException>(() => new PostgresEngine("Data Source=gradebook.db"));
 
         Assert.StartsWith("ConnectionStrings:Gradebook is not a valid PostgreSQL connection string", error.Message, StringComparison.Ordinal);
     }
@@ -45,12 +47,12 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract
     public async Task Instances_starting_at_once_apply_each_migration_once()
     {
         var connectionString = await server.CreateDatabaseAsync();
-        var stores = Enumerable.Range(0, 4).Select(_ => new PostgresStore(connectionString)).ToList();
+        var stores = Enumerable.Range(0, 4).Select(_ => new StoreHarness(new PostgresEngine(connectionString))).ToList();
         try
         {
             await Task.WhenAll(stores.Select(store => Task.Run(() => store.MigrateAsync(CancellationToken.None))));
 
-            Assert.Equal(SqlScripts.Migrations(SqlDialect.Postgres).Select(m => m.Version), await stores[0].AppliedMigrationsAsync(CancellationToken.None));
+            Assert.Equal(stores[0].Migrations.Known, await stores[0].AppliedMigrationsAsync(CancellationToken.None));
         }
         finally
         {
@@ -85,7 +87,7 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract
             .Select(_ => ($"s{random.Next(300):D3}", (long)random.Next(40), random.NextDouble()))
             .ToArray();
         var connectionString = await server.CreateDatabaseAsync();
-        var writers = Enumerable.Range(0, 4).Select(_ => new PostgresStore(connectionString)).ToList();
+        var writers = Enumerable.Range(0, 4).Select(_ => new StoreHarness(new PostgresEngine(connectionString))).ToList();
         try
         {
             await writers[0].MigrateAsync(CancellationToken.None);

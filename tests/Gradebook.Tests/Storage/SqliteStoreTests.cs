@@ -10,7 +10,7 @@ public sealed class SqliteStoreTests : StoreContract
 
     protected override Task<string> NewDatabaseAsync() => Task.FromResult(_directory.SqliteConnectionString($"{Guid.NewGuid():N}.db"));
 
-    private protected override Store Open(string connectionString) => new SqliteStore(connectionString);
+    private protected override StoreHarness Open(string connectionString) => new StoreHarness(new SqliteEngine(connectionString));
 
     public override async Task DisposeAsync()
     {
@@ -23,7 +23,7 @@ public sealed class SqliteStoreTests : StoreContract
     {
         var file = Path.Combine(_directory.Path, "not-a-database.db");
         await File.WriteAllTextAsync(file, "this is not a SQLite file, it is plain text that goes on for a while............");
-        var store = new SqliteStore($"Data Source={file}");
+        var store = new StoreHarness(new SqliteEngine($"Data Source={file}"));
 
         var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.MigrateAsync(CancellationToken.None));
         Assert.Contains("not-a-database.db", error.Message, StringComparison.Ordinal);

@@ -1,5 +1,7 @@
+using Gradebook.Exams;
 using Gradebook.Imports;
 using Gradebook.Storage;
+using Gradebook.Students;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.Storage;

@@ -1,6 +1,10 @@
+using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Imports;
+using Gradebook.Rebuild;
 using Gradebook.Storage;
+using Gradebook.Students;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,7 +21,7 @@ public abstract partial class StoreContract
     /// documents through the importer: three accepted (a re-scan, a second name, a result on an exam the feed scored
     /// too), one with an invalid result, one that is not XML and one that is not results.
     /// </summary>
-    internal static async Task WriteHistoryAsync(Store store)
+    internal static async Task WriteHistoryAsync(StoreHarness store)
     {
         var random = new Random(4);
         for (var batch = 0; batch < 5; batch++)
@@ -30,10 +34,10 @@ public abstract partial class StoreContract
             await store.WriteFeedBatchAsync("feed", events, CancellationToken.None);
         }
 
-        var utf8 = FeedEvent.Read("score", [.. "{\"studentId\":\"x"u8, 0xFF, .. "\",\"exam\":1,\"score\":1}"u8], DateTimeOffset.UtcNow);
+        var utf8 = FeedEvents.Read("score", [.. "{\"studentId\":\"x"u8, 0xFF, .. "\",\"exam\":1,\"score\":1}"u8], DateTimeOffset.UtcNow);
         await store.WriteFeedBatchAsync("feed", [utf8 with { EventId = "bad-utf8" }], CancellationToken.None);
 
-        var importer = new Importer(store, TimeProvider.System, NullLogger<Importer>.Instance);
+        var importer = new Importer(store.Imports, TimeProvider.System, NullLogger<Importer>.Instance);
         string[] documents =
         [
             Markr.Document(Enumerable.Range(0, 30).Select(i => Markr.Result($"{i % 12:D6}", 1000 + (i % 3), ((i * 7) % 20) + 1, 20, $"First{i % 12}", "Last"))),
@@ -98,7 +102,7 @@ public abstract partial class StoreContract
         var amy = await store.GetStudentAsync("amy", CancellationToken.None);
         Assert.Equal([new StudentResult(1, 0.5)], amy!.Results);
         Assert.Equal(0.5, amy.Average);
-        Assert.Equal(new FeedCursor("2", 1, 1, 0), await store.GetFeedAsync("feed", CancellationToken.None));
+        Assert.Equal(new FeedCursor { LastEventId = "2", Received = 2, Accepted = 1, Rejected = 1, Ignored = 0 }, await store.GetFeedAsync("feed", CancellationToken.None));
         var rejection = Assert.Single(await store.ListRejectionsAsync(0, 10, CancellationToken.None));
         Assert.StartsWith("invalid_score: ", rejection.Reason, StringComparison.Ordinal);
         Assert.Null(await store.GetExamAsync(2, CancellationToken.None));
@@ -108,7 +112,7 @@ public abstract partial class StoreContract
     public async Task A_document_that_fails_todays_rules_becomes_a_rejection_and_its_results_and_names_leave()
     {
         var store = await NewStoreAsync();
-        var importer = new Importer(store, TimeProvider.System, NullLogger<Importer>.Instance);
+        var importer = new Importer(store.Imports, TimeProvider.System, NullLogger<Importer>.Instance);
         await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 1, 10, 20, "Amy", "Ng"))));
         var second = await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 2, 18, 20, "Amy", "Ng"), Markr.Result("bob", 2, 5, 20, "Bob", "Li"))));
         // Stands in for a stricter rule: the stored document no longer passes validation.
@@ -176,7 +180,7 @@ public abstract partial class StoreContract
     }
 
     /// <summary>Everything a rebuild derives or records: every student's and exam's results and averages, the names, the import records.</summary>
-    private static async Task<Snapshot> SnapshotAsync(Store store)
+    private static async Task<Snapshot> SnapshotAsync(StoreHarness store)
     {
         var students = new List<StudentDetails>();
         foreach (var summary in await store.ListStudentsAsync("", 1000, CancellationToken.None))
@@ -184,7 +188,7 @@ public abstract partial class StoreContract
             students.Add((await store.GetStudentAsync(summary.StudentId, CancellationToken.None))!);
         }
 
-        var exams = new List<ExamDetails>();
+        var exams = new List<ExamReport>();
         foreach (var summary in await store.ListExamsAsync(-1, 1000, CancellationToken.None))
         {
             exams.Add((await store.GetExamAsync(summary.Exam, CancellationToken.None))!);
@@ -212,7 +216,7 @@ public abstract partial class StoreContract
         Assert.Equal(expected.Imports, actual.Imports);
     }
 
-    private static async Task ExecuteAsync(Store store, string sql, params (string Name, object Value)[] parameters)
+    private static async Task ExecuteAsync(StoreHarness store, string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = await store.OpenAsync(CancellationToken.None);
         await using var command = connection.Command(sql);
@@ -224,5 +228,5 @@ public abstract partial class StoreContract
         await command.ExecuteNonQueryAsync();
     }
 
-    private sealed record Snapshot(List<StudentDetails> Students, List<ExamDetails> Exams, List<string> Names, List<string> Imports);
+    private sealed record Snapshot(List<StudentDetails> Students, List<ExamReport> Exams, List<string> Names, List<string> Imports);
 }

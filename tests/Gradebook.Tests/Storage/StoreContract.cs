@@ -1,6 +1,9 @@
 using System.Globalization;
+using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
+using Gradebook.Students;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.Storage;
@@ -12,13 +15,13 @@ namespace Gradebook.Tests.Storage;
 /// </summary>
 public abstract partial class StoreContract : IAsyncLifetime
 {
-    private readonly List<Store> _stores = [];
+    private readonly List<StoreHarness> _stores = [];
 
     /// <summary>The connection string of a new, empty database of this test's own.</summary>
     protected abstract Task<string> NewDatabaseAsync();
 
     /// <summary>A store over the database the connection string names, as a newly started instance would open it.</summary>
-    private protected abstract Store Open(string connectionString);
+    private protected abstract StoreHarness Open(string connectionString);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -136,7 +139,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         };
         await store.WriteFeedBatchAsync("http://feed.example/scores", events, CancellationToken.None);
 
-        Assert.Equal(new FeedCursor("13", 2, 1, 1), await store.GetFeedAsync("http://feed.example/scores", CancellationToken.None));
+        Assert.Equal(new FeedCursor { LastEventId = "13", Received = 4, Accepted = 2, Rejected = 1, Ignored = 1 }, await store.GetFeedAsync("http://feed.example/scores", CancellationToken.None));
         Assert.Null(await store.GetFeedAsync("elsewhere", CancellationToken.None));
 
         var rows = await RawEventsAsync(store);
@@ -161,7 +164,7 @@ public abstract partial class StoreContract : IAsyncLifetime
 
         await store.WriteFeedBatchAsync("f", events, CancellationToken.None);
 
-        Assert.Equal(new FeedCursor("4", 1, 2, 1), await store.GetFeedAsync("f", CancellationToken.None));
+        Assert.Equal(new FeedCursor { LastEventId = "4", Received = 4, Accepted = 1, Rejected = 2, Ignored = 1 }, await store.GetFeedAsync("f", CancellationToken.None));
         Assert.Equal(["rejected", "ignored", "rejected", "accepted"], (await RawEventsAsync(store)).Select(r => r.Outcome));
         Assert.Equal(["amy"], (await store.ListStudentsAsync("", 10, CancellationToken.None)).Select(s => s.StudentId));
     }
@@ -174,7 +177,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         var reopened = await MigratedAsync(Open(connectionString));
         await reopened.WriteFeedBatchAsync("f", [Scores.Raw("y", null, "ping") with { EventId = null }], CancellationToken.None);
 
-        Assert.Equal(new FeedCursor("2", 1, 1, 1), await reopened.GetFeedAsync("f", CancellationToken.None));
+        Assert.Equal(new FeedCursor { LastEventId = "2", Received = 3, Accepted = 1, Rejected = 1, Ignored = 1 }, await reopened.GetFeedAsync("f", CancellationToken.None));
     }
 
     [StoreFact]
@@ -188,7 +191,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         await MigratedAsync(Open(connectionString));
 
         Assert.Equal(versions, await store.AppliedMigrationsAsync(CancellationToken.None));
-        Assert.Equal(SqlScripts.Migrations(store.Dialect).Select(m => m.Version), versions);
+        Assert.Equal(store.Migrations.Known, versions);
         Assert.NotNull(await store.GetStudentAsync("amy", CancellationToken.None));
     }
 
@@ -252,15 +255,15 @@ public abstract partial class StoreContract : IAsyncLifetime
         Assert.Null(await store.GetExamAsync(largest - 1, CancellationToken.None));
     }
 
-    private protected async Task<Store> NewStoreAsync() => (await NewStoreWithConnectionStringAsync()).Store;
+    private protected async Task<StoreHarness> NewStoreAsync() => (await NewStoreWithConnectionStringAsync()).Store;
 
-    private protected async Task<(Store Store, string ConnectionString)> NewStoreWithConnectionStringAsync()
+    private protected async Task<(StoreHarness Store, string ConnectionString)> NewStoreWithConnectionStringAsync()
     {
         var connectionString = await NewDatabaseAsync();
         return (await MigratedAsync(Open(connectionString)), connectionString);
     }
 
-    private protected async Task<Store> MigratedAsync(Store store)
+    private protected async Task<StoreHarness> MigratedAsync(StoreHarness store)
     {
         _stores.Add(store);
         await store.MigrateAsync(CancellationToken.None);
@@ -268,7 +271,7 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     /// <summary>Every row the query returns, its columns joined by '|' (NULL as nothing), in the engine-neutral text of .NET.</summary>
-    private protected static async Task<List<string>> RowsAsync(Store store, string sql)
+    private protected static async Task<List<string>> RowsAsync(StoreHarness store, string sql)
     {
         await using var connection = await store.OpenAsync(CancellationToken.None);
         await using var command = connection.Command(sql);
@@ -282,7 +285,7 @@ public abstract partial class StoreContract : IAsyncLifetime
         return rows;
     }
 
-    private static async Task<List<RawEvent>> RawEventsAsync(Store store)
+    private static async Task<List<RawEvent>> RawEventsAsync(StoreHarness store)
     {
         await using var connection = await store.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();

@@ -35,7 +35,7 @@ internal sealed class GradebookProcess : IDisposable
 
     public static GradebookProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var assembly = typeof(Gradebook.Storage.Store).Assembly.Location;
+        var assembly = typeof(Gradebook.Storage.StoreEngine).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,

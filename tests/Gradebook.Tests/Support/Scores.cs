@@ -1,4 +1,5 @@
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 
 namespace Gradebook.Tests.Support;
@@ -15,17 +16,17 @@ internal static class Scores
     }
 
     public static FeedEvent Raw(string data, string? eventId = null, string eventType = "score") =>
-        FeedEvent.Read(eventType, System.Text.Encoding.UTF8.GetBytes(data), DateTimeOffset.UtcNow) with
+        FeedEvents.Read(eventType, System.Text.Encoding.UTF8.GetBytes(data), DateTimeOffset.UtcNow) with
         {
             EventId = eventId ?? Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
 
-    public static Task WriteAsync(Store store, params (string Student, long Exam, double Score)[] scores) =>
+    public static Task WriteAsync(StoreHarness store, params (string Student, long Exam, double Score)[] scores) =>
         store.WriteFeedBatchAsync("test", scores.Select(s => Event(s.Student, s.Exam, s.Score)).ToList(), CancellationToken.None);
 
-    public static async Task<SqliteStore> NewSqliteStoreAsync(TempDirectory directory)
+    public static async Task<StoreHarness> NewSqliteStoreAsync(TempDirectory directory)
     {
-        var store = new SqliteStore(directory.SqliteConnectionString());
+        var store = new StoreHarness(new SqliteEngine(directory.SqliteConnectionString()));
         await store.MigrateAsync(CancellationToken.None);
         return store;
     }

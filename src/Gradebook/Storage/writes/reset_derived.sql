@@ -4,4 +4,4 @@ DELETE FROM results;
 DELETE FROM students;
 DELETE FROM exams;
 DELETE FROM student_names;
-UPDATE feeds SET accepted = 0, rejected = 0, ignored = 0;
+UPDATE feeds SET received = 0, accepted = 0, rejected = 0, ignored = 0;

@@ -1,7 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Net.Sockets;
-using Gradebook.Feed;
+using Gradebook.Grading;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -12,7 +12,7 @@ namespace Gradebook.Storage;
 /// and merged set-wise in one READ COMMITTED transaction; concurrent writers first lock the students they touch, in
 /// one global order (<c>writes/postgres/lock_students.sql</c> says why that is enough).
 /// </summary>
-internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
+internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposable
 {
     /// <summary>The advisory lock key only Gradebook's migrations take: "gradebok" in ASCII.</summary>
     private const long MigrationLockKey = 0x67726164_65626F6B;
@@ -29,7 +29,7 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
     /// <summary>Where the data lives, for messages: database, host and port, never the password.</summary>
     private readonly string _server;
 
-    public PostgresStore(string connectionString)
+    public PostgresEngine(string connectionString)
         : base(SqlDialect.Postgres)
     {
         NpgsqlConnectionStringBuilder builder;
@@ -52,28 +52,26 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
 
         _server = $"database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port}";
         _dataSource = NpgsqlDataSource.Create(builder);
-        _lockStudents = SqlScripts.Get("writes/lock_students.sql", SqlDialect.Postgres);
+        _lockStudents = Text(Sql.LockStudents);
     }
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    public override StoreUnavailableException? Unavailable(Exception exception)
     {
-        try
+        if (exception is not (NpgsqlException or SocketException or TimeoutException))
         {
-            return await base.MigrateAsync(cancellationToken);
+            return null;
         }
-        catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
-        {
-            var cause = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal)
-                ? $"{e.Message} ({inner.Message})"
-                : e.Message;
-            throw new StoreUnavailableException($"The PostgreSQL {_server} cannot be reached or migrated: {cause}", e);
-        }
+
+        var cause = exception.InnerException is { } inner && !exception.Message.Contains(inner.Message, StringComparison.Ordinal)
+            ? $"{exception.Message} ({inner.Message})"
+            : exception.Message;
+        return new StoreUnavailableException($"The PostgreSQL {_server} cannot be reached or migrated: {cause}", exception);
     }
 
-    protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    public override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         // Held until this migration's transaction ends, so a second instance starting at the same time waits, then sees it applied.
         await using var command = connection.Command("SELECT pg_advisory_xact_lock(@key)", transaction);
@@ -81,10 +79,10 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-    protected override async Task InsertRawEventsAsync(
+    public override async Task InsertRawEventsAsync(
         DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
         await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyRawEvents, cancellationToken);
@@ -96,7 +94,7 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
             await copy.WriteAsync(Text(e.EventType), NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(Text(e.Data), NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(e.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(OutcomeName(e.Outcome), NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(OutcomeCounts.Name(e.Outcome), NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(copy, Text(e.Rejection?.ToString()), cancellationToken);
         }
 
@@ -104,7 +102,7 @@ internal sealed class PostgresStore : Store, IDisposable, IAsyncDisposable
     }
 
     protected override async Task StageResultsAsync(
-        DbConnection connection, DbTransaction transaction, IEnumerable<StagedResult> results, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
     {
         await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyIncomingResults, cancellationToken);
         foreach (var result in results)

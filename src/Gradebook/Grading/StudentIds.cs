@@ -1,4 +1,4 @@
-namespace Gradebook.Feed;
+namespace Gradebook.Grading;
 
 /// <summary>The rule every student id obeys, wherever it comes from: opaque, case-sensitive, bounded.</summary>
 internal static class StudentIds

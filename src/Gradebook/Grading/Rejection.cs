@@ -1,4 +1,4 @@
-namespace Gradebook.Feed;
+namespace Gradebook.Grading;
 
 /// <summary>Why a received event was not turned into a score.</summary>
 internal enum RejectionReason

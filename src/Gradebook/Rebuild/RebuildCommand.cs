@@ -1,4 +1,6 @@
-namespace Gradebook.Storage;
+using Gradebook.Storage;
+
+namespace Gradebook.Rebuild;
 
 /// <summary><c>dotnet run --project src/Gradebook -- rebuild</c>: re-derives everything from the raw records, then exits.</summary>
 internal static class RebuildCommand
@@ -7,12 +9,12 @@ internal static class RebuildCommand
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.Services.AddGradebookStore(builder.Configuration);
+        builder.Services.AddSingleton<Rebuilder>();
         using var host = builder.Build();
-        var store = host.Services.GetRequiredService<Store>();
         try
         {
-            await store.MigrateAsync(CancellationToken.None);
-            var report = await store.RebuildAsync(CancellationToken.None);
+            await host.Services.GetRequiredService<Migrations>().MigrateAsync(CancellationToken.None);
+            var report = await host.Services.GetRequiredService<Rebuilder>().RunAsync(CancellationToken.None);
             Console.WriteLine(
                 $"Rebuilt from {report.Events} raw events ({report.Accepted} accepted, {report.Rejected} rejected, {report.Ignored} ignored; " +
                 $"{report.OutcomesChanged} outcomes changed) and {report.Imports} imports ({report.ImportsAccepted} accepted, " +

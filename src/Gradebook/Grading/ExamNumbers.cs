@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Grading;
 
 /// <summary>The rule every exam number obeys: a whole number a JSON client can represent exactly.</summary>
 internal static class ExamNumbers

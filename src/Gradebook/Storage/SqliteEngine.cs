@@ -3,7 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Gradebook.Feed;
+using Gradebook.Grading;
 using Microsoft.Data.Sqlite;
 
 namespace Gradebook.Storage;
@@ -13,13 +13,13 @@ namespace Gradebook.Storage;
 /// A batch is bound as one JSON array per table and inserted by one statement (SQLite's bulk path),
 /// inside one immediate transaction, then merged set-wise.
 /// </summary>
-internal sealed class SqliteStore : Store
+internal sealed class SqliteEngine : StoreEngine
 {
     private readonly string _connectionString;
     private readonly string _insertRawEvents;
     private readonly string _stageResults;
 
-    public SqliteStore(string connectionString)
+    public SqliteEngine(string connectionString)
         : base(SqlDialect.Sqlite)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
@@ -34,8 +34,8 @@ internal sealed class SqliteStore : Store
 
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        _insertRawEvents = SqlScripts.Get("writes/insert_raw_events.sql", SqlDialect.Sqlite);
-        _stageResults = SqlScripts.Get("writes/stage_results.sql", SqlDialect.Sqlite);
+        _insertRawEvents = Text(Sql.InsertRawEvents);
+        _stageResults = Text(Sql.StageResults);
     }
 
     public string DataSource { get; }
@@ -47,28 +47,20 @@ internal sealed class SqliteStore : Store
         return connection;
     }
 
-    public override async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        try
-        {
-            await using (var connection = await OpenAsync(cancellationToken))
-            await using (var wal = connection.Command("PRAGMA journal_mode = WAL"))
-            {
-                await wal.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            return await base.MigrateAsync(cancellationToken);
-        }
-        catch (SqliteException e)
-        {
-            throw new StoreUnavailableException($"The SQLite database '{DataSource}' cannot be opened or migrated: {e.Message}", e);
-        }
+        await using var wal = connection.Command("PRAGMA journal_mode = WAL");
+        await wal.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    protected override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+    public override StoreUnavailableException? Unavailable(Exception exception) => exception is SqliteException e
+        ? new StoreUnavailableException($"The SQLite database '{DataSource}' cannot be opened or migrated: {e.Message}", e)
+        : null;
+
+    public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is already ours.
 
-    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // FULL: a committed batch survives a power cut. A 48 MiB page cache keeps most of the by-student index in memory, so
         // batches do not spill dirty pages mid-transaction; staging tables live in memory. Checkpointing every 10,000
@@ -83,7 +75,7 @@ internal sealed class SqliteStore : Store
         return await connection.BeginTransactionAsync(cancellationToken);
     }
 
-    protected override async Task InsertRawEventsAsync(
+    public override async Task InsertRawEventsAsync(
         DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
         var rows = JsonRows(events, static (writer, e) =>
@@ -92,7 +84,7 @@ internal sealed class SqliteStore : Store
             writer.WriteStringValue(e.EventType);
             writer.WriteStringValue(e.Data);
             writer.WriteStringValue(e.ReceivedAt.ToString("O", CultureInfo.InvariantCulture));
-            writer.WriteStringValue(OutcomeName(e.Outcome));
+            writer.WriteStringValue(OutcomeCounts.Name(e.Outcome));
             WriteNullable(writer, e.Rejection?.ToString());
         });
         await using var insert = connection.Command(_insertRawEvents, transaction);
@@ -102,7 +94,7 @@ internal sealed class SqliteStore : Store
     }
 
     protected override async Task StageResultsAsync(
-        DbConnection connection, DbTransaction transaction, IEnumerable<StagedResult> results, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
     {
         var rows = JsonRows(results, static (writer, r) =>
         {

@@ -1,0 +1,114 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Gradebook.Grading;
+
+namespace Gradebook.Storage;
+
+/// <summary>A name a student id has been given; a part the documents left out is null.</summary>
+internal sealed record StudentName(string? FirstName, string? LastName);
+
+/// <summary>A name a document gives a student id.</summary>
+internal sealed record GivenName(string StudentId, StudentName Name);
+
+/// <summary>A student id that has been given more than one name, with every one of them.</summary>
+internal sealed record NameConflict(string StudentId, IReadOnlyList<StudentName> Names);
+
+/// <summary>An accepted document as committed: its id in the import record and its students' name conflicts.</summary>
+internal sealed record StoredImport(long ImportId, IReadOnlyList<NameConflict> NameConflicts);
+
+/// <summary>Imported documents' writes: the raw document record, its results and its students' names.</summary>
+internal sealed class ImportStore(StoreEngine engine)
+{
+    /// <summary>
+    /// Stores an accepted document in one transaction: its raw record, its results (merged by the highest-marks rule)
+    /// and its students' names. Returns the students of the document who now have more than one name.
+    /// </summary>
+    public async Task<StoredImport> WriteAcceptedAsync(
+        DateTimeOffset receivedAt,
+        byte[] document,
+        IReadOnlyList<MarkedResult> results,
+        IReadOnlyList<GivenName> names,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await engine.OpenAsync(cancellationToken);
+        await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
+        var importId = await InsertAsync(connection, transaction, receivedAt, document, "accepted", null, results.Count, cancellationToken);
+        await MergeAsync(connection, transaction, importId, results, names, cancellationToken);
+        var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new StoredImport(importId, conflicts);
+    }
+
+    /// <summary>Records a rejected document with its reason, alone in its transaction: nothing of it reaches the results.</summary>
+    public async Task<long> RecordRejectedAsync(
+        DateTimeOffset receivedAt, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken)
+    {
+        await using var connection = await engine.OpenAsync(cancellationToken);
+        await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
+        var importId = await InsertAsync(connection, transaction, receivedAt, document, "rejected", reason, resultCount, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return importId;
+    }
+
+    /// <summary>
+    /// Folds an accepted document's results (highest marks win) and names (every new one kept) into the store, inside the
+    /// caller's transaction; the names stay staged in <c>incoming_names</c> until the next document.
+    /// </summary>
+    public async Task MergeAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        long importId,
+        IReadOnlyList<MarkedResult> results,
+        IReadOnlyList<GivenName> names,
+        CancellationToken cancellationToken)
+    {
+        await engine.MergeAsync(connection, transaction, results, cancellationToken);
+        await engine.ExecuteAsync(connection, transaction, Sql.CreateNameStaging, null, cancellationToken);
+        if (names.Count > 0)
+        {
+            // Dapper runs the statement once per name, prepared once, in this transaction.
+            await engine.ExecuteAsync(
+                connection,
+                transaction,
+                Sql.StageName,
+                names.Select(n => new { student_id = n.StudentId, first_name = n.Name.FirstName ?? "", last_name = n.Name.LastName ?? "" }),
+                cancellationToken);
+        }
+
+        await engine.ExecuteAsync(connection, transaction, Sql.MergeNames, new { import_id = importId }, cancellationToken);
+    }
+
+    private async Task<long> InsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        DateTimeOffset receivedAt,
+        byte[] document,
+        string outcome,
+        string? reason,
+        int? resultCount,
+        CancellationToken cancellationToken) =>
+        await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            engine.Text(Sql.InsertImport),
+            new
+            {
+                received_at = receivedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+                document,
+                outcome,
+                reason,
+                result_count = resultCount,
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    private async Task<IReadOnlyList<NameConflict>> ReadNameConflictsAsync(
+        DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        var rows = await engine.QueryAsync<StudentNameRow>(connection, transaction, Sql.NameConflicts, null, cancellationToken);
+        return [.. rows
+            .GroupBy(r => r.StudentId, StringComparer.Ordinal)
+            .Select(g => new NameConflict(g.Key, [.. g.Select(r => new StudentName(NullIfEmpty(r.FirstName), NullIfEmpty(r.LastName)))]))];
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}

@@ -1,0 +1,25 @@
+namespace Gradebook.Storage;
+
+/// <summary>The reads behind the API: one query file each, on a connection of its own.</summary>
+internal sealed class ReadStore(StoreEngine engine)
+{
+    /// <summary>Up to <paramref name="limit"/> students after <paramref name="after"/> in id order ("" for the first page).</summary>
+    public Task<List<StudentRow>> ListStudentsAsync(string after, int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<StudentRow>(Sql.ListStudents, new { after, limit }, cancellationToken);
+
+    /// <summary>The student's results in exam order, each beside the student's aggregate; empty when there are none.</summary>
+    public Task<List<StudentResultRow>> GetStudentAsync(string studentId, CancellationToken cancellationToken) =>
+        engine.QueryAsync<StudentResultRow>(Sql.GetStudent, new { student_id = studentId }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> exams after <paramref name="after"/> in number order (-1 for the first page).</summary>
+    public Task<List<ExamRow>> ListExamsAsync(long after, int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<ExamRow>(Sql.ListExams, new { after, limit }, cancellationToken);
+
+    /// <summary>The exam's results in student id order, each beside the exam's aggregate; empty when there are none.</summary>
+    public Task<List<ExamResultRow>> GetExamAsync(long exam, CancellationToken cancellationToken) =>
+        engine.QueryAsync<ExamResultRow>(Sql.GetExam, new { exam }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> rejected events after raw record id <paramref name="after"/>, oldest first.</summary>
+    public Task<List<RejectionRow>> ListRejectionsAsync(long after, int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<RejectionRow>(Sql.ListRejections, new { after, limit }, cancellationToken);
+}

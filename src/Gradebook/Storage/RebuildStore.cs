@@ -1,0 +1,82 @@
+using System.Data.Common;
+using Dapper;
+using Gradebook.Grading;
+
+namespace Gradebook.Storage;
+
+/// <summary>
+/// The store's side of a rebuild: one write transaction in which everything derived is forgotten and written again
+/// from the raw records. What the records mean is decided by the feed's and the imports' own readers, not here.
+/// </summary>
+internal sealed class RebuildStore(StoreEngine engine, ImportStore imports)
+{
+    /// <summary>Begins the rebuild's transaction (holding the write lock until it ends) and forgets everything derived.</summary>
+    public async Task<RebuildTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await engine.OpenAsync(cancellationToken);
+        try
+        {
+            var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
+            await engine.ExecuteAsync(connection, transaction, Sql.ResetDerived, null, cancellationToken);
+            return new RebuildTransaction(engine, imports, connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
+
+/// <summary>The reads and writes of one rebuild, all in its transaction; disposing it without committing undoes them.</summary>
+internal sealed class RebuildTransaction(StoreEngine engine, ImportStore imports, DbConnection connection, DbTransaction transaction)
+    : IAsyncDisposable
+{
+    /// <summary>Up to <paramref name="limit"/> raw events after raw record id <paramref name="after"/>, in id order.</summary>
+    public Task<List<RawEventRow>> ReadRawEventsAsync(long after, int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<RawEventRow>(connection, transaction, Sql.RawEventsPage, new { after, limit }, cancellationToken);
+
+    public Task SetRawOutcomeAsync(long id, EventOutcome outcome, string? reason, CancellationToken cancellationToken) =>
+        engine.ExecuteAsync(connection, transaction, Sql.UpdateRawOutcome, new { id, outcome = OutcomeCounts.Name(outcome), reason }, cancellationToken);
+
+    /// <summary>Folds results into the store by the highest-marks rule.</summary>
+    public Task MergeAsync(IEnumerable<MarkedResult> results, CancellationToken cancellationToken) =>
+        engine.MergeAsync(connection, transaction, results, cancellationToken);
+
+    /// <summary>Adds to a feed's counts (its resume point stays where it is).</summary>
+    public Task CountFeedAsync(string source, long received, OutcomeCounts counts, CancellationToken cancellationToken) =>
+        engine.ExecuteAsync(
+            connection,
+            transaction,
+            Sql.AdvanceFeed,
+            new { source, last_event_id = (string?)null, received, accepted = counts.Accepted, rejected = counts.Rejected, ignored = counts.Ignored },
+            cancellationToken);
+
+    /// <summary>The import record after id <paramref name="after"/>, with its document; null after the last. One document is read at a time.</summary>
+    public async Task<ImportRow?> NextImportAsync(long after, CancellationToken cancellationToken) =>
+        (await engine.QueryAsync<ImportRow>(connection, transaction, Sql.NextImport, new { after }, cancellationToken)).SingleOrDefault();
+
+    /// <summary>Folds an accepted document's results and names into the store.</summary>
+    public Task MergeImportAsync(long importId, IReadOnlyList<MarkedResult> results, IReadOnlyList<GivenName> names, CancellationToken cancellationToken) =>
+        imports.MergeAsync(connection, transaction, importId, results, names, cancellationToken);
+
+    public Task SetImportOutcomeAsync(long id, string outcome, string? reason, int? resultCount, CancellationToken cancellationToken) =>
+        engine.ExecuteAsync(
+            connection, transaction, Sql.UpdateImportOutcome, new { id, outcome, reason, result_count = resultCount }, cancellationToken);
+
+    /// <summary>Recomputes the aggregates from the results, exactly, and returns how many results there are.</summary>
+    public async Task<long> RecomputeAggregatesAsync(CancellationToken cancellationToken)
+    {
+        await engine.ExecuteAsync(connection, transaction, Sql.RecomputeAggregates, null, cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM results", transaction: transaction, cancellationToken: cancellationToken));
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+}

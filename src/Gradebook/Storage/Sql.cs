@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Gradebook.Storage;
+
+internal enum SqlDialect
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// One SQL file under Storage/, embedded in the assembly. A file in a dialect's subfolder
+/// (<c>writes/postgres/x.sql</c>) replaces the shared one (<c>writes/x.sql</c>) for that dialect only.
+/// </summary>
+internal sealed class SqlFile(string path)
+{
+    private readonly ConcurrentDictionary<SqlDialect, string> _text = new();
+
+    public string Path { get; } = path;
+
+    /// <summary>The file's text for <paramref name="dialect"/>; a file that neither it nor the shared folder has is a bug.</summary>
+    public string For(SqlDialect dialect) => _text.GetOrAdd(dialect, d =>
+        Sql.Read(DialectPath(d)) ?? Sql.Read(Path) ?? throw new InvalidOperationException($"No SQL file '{Path}' is embedded for {d}."));
+
+    /// <summary>Whether this file exists for <paramref name="dialect"/>, in its own folder or the shared one.</summary>
+    public bool ExistsFor(SqlDialect dialect) => Sql.Read(DialectPath(dialect)) is not null || Sql.Read(Path) is not null;
+
+    private string DialectPath(SqlDialect dialect) =>
+        $"{System.IO.Path.GetDirectoryName(Path)!.Replace('\\', '/')}/{Sql.Folder(dialect)}/{System.IO.Path.GetFileName(Path)}";
+
+    public override string ToString() => Path;
+}
+
+/// <summary>
+/// Every SQL file Gradebook runs, each reached through one member here, so "find references" leads from a file to its
+/// callers and a misspelt name does not build. <c>SqlFileTests</c> checks that each member's file is embedded and that
+/// every embedded file has a member.
+/// </summary>
+internal static partial class Sql
+{
+    public static readonly SqlFile ListStudents = new("queries/list_students.sql");
+    public static readonly SqlFile GetStudent = new("queries/get_student.sql");
+    public static readonly SqlFile ListExams = new("queries/list_exams.sql");
+    public static readonly SqlFile GetExam = new("queries/get_exam.sql");
+    public static readonly SqlFile GetFeed = new("queries/get_feed.sql");
+    public static readonly SqlFile ListRejections = new("queries/list_rejections.sql");
+    public static readonly SqlFile RawEventsPage = new("queries/raw_events_page.sql");
+    public static readonly SqlFile NextImport = new("queries/next_import.sql");
+
+    public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
+    public static readonly SqlFile MergeResults = new("writes/merge_results.sql");
+    public static readonly SqlFile AdvanceFeed = new("writes/advance_feed.sql");
+    public static readonly SqlFile InsertImport = new("writes/insert_import.sql");
+    public static readonly SqlFile CreateNameStaging = new("writes/create_name_staging.sql");
+    public static readonly SqlFile StageName = new("writes/stage_name.sql");
+    public static readonly SqlFile MergeNames = new("writes/merge_names.sql");
+    public static readonly SqlFile NameConflicts = new("writes/name_conflicts.sql");
+    public static readonly SqlFile ResetDerived = new("writes/reset_derived.sql");
+    public static readonly SqlFile UpdateRawOutcome = new("writes/update_raw_outcome.sql");
+    public static readonly SqlFile UpdateImportOutcome = new("writes/update_import_outcome.sql");
+    public static readonly SqlFile RecomputeAggregates = new("writes/recompute_aggregates.sql");
+
+    /// <summary>SQLite only: the bulk path for the raw record.</summary>
+    public static readonly SqlFile InsertRawEvents = new("writes/insert_raw_events.sql");
+
+    /// <summary>SQLite only: the bulk path for staging results.</summary>
+    public static readonly SqlFile StageResults = new("writes/stage_results.sql");
+
+    /// <summary>PostgreSQL only: locks a batch's students before the merge.</summary>
+    public static readonly SqlFile LockStudents = new("writes/lock_students.sql");
+
+    private static readonly ConcurrentDictionary<string, string?> Cache = new();
+
+    /// <summary>The migrations for a dialect, in version order: shared files plus that dialect's own.</summary>
+    public static IReadOnlyList<Migration> Migrations(SqlDialect dialect)
+    {
+        var dialectFolder = $"migrations/{Folder(dialect)}/";
+        return Embedded()
+            .Where(name => name.StartsWith(dialectFolder, StringComparison.Ordinal)
+                || (name.StartsWith("migrations/", StringComparison.Ordinal) && name.Count(c => c == '/') == 1))
+            .Select(name => (Name: System.IO.Path.GetFileNameWithoutExtension(name), Path: name))
+            .GroupBy(m => m.Name, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(m => m.Path.StartsWith(dialectFolder, StringComparison.Ordinal)).First())
+            .Select(m => new Migration(Version(m.Name), m.Name, Read(m.Path)!))
+            .OrderBy(m => m.Version)
+            .ToList();
+    }
+
+    /// <summary>The paths of every embedded SQL file, with '/' separators.</summary>
+    public static IEnumerable<string> Embedded() =>
+        typeof(Sql).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).Select(n => n.Replace('\\', '/'));
+
+    internal static string Folder(SqlDialect dialect) => dialect switch
+    {
+        SqlDialect.Sqlite => "sqlite",
+        SqlDialect.Postgres => "postgres",
+        _ => throw new ArgumentOutOfRangeException(nameof(dialect)),
+    };
+
+    internal static string? Read(string path) => Cache.GetOrAdd(path, static p =>
+    {
+        var assembly = typeof(Sql).Assembly;
+        var name = assembly.GetManifestResourceNames().FirstOrDefault(n => n.Replace('\\', '/') == p);
+        if (name is null)
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
+        return reader.ReadToEnd();
+    });
+
+    private static int Version(string name)
+    {
+        var match = VersionPrefix().Match(name);
+        return match.Success
+            ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"Migration '{name}' must start with its version number, as in 0001_initial.sql.");
+    }
+
+    [GeneratedRegex(@"^(\d+)_")]
+    private static partial Regex VersionPrefix();
+}
+
+/// <summary>One versioned schema change.</summary>
+internal sealed record Migration(int Version, string Name, string Sql);

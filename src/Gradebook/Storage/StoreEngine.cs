@@ -1,0 +1,98 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Gradebook.Grading;
+
+namespace Gradebook.Storage;
+
+/// <summary>The start-up failure of a store that cannot be reached or prepared, with a message for the operator.</summary>
+internal sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>
+/// What differs between the database engines Gradebook runs on: connections, write transactions, the bulk paths for a
+/// batch, and locking. Everything else (migrations, feed writes, import writes, reads, the rebuild's access) is the
+/// same SQL on every engine and lives in one class per job, each of which runs through these hooks.
+/// </summary>
+internal abstract class StoreEngine
+{
+    static StoreEngine()
+    {
+        // Columns are named student_id, exam_count, ...; read models are StudentId, ExamCount, ...
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new TimestampHandler());
+    }
+
+    protected StoreEngine(SqlDialect dialect) => Dialect = dialect;
+
+    public SqlDialect Dialect { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Begins a write transaction (engine-specific isolation and durability settings).</summary>
+    public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Appends events to <c>raw_events</c> through the engine's bulk path.</summary>
+    public abstract Task InsertRawEventsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Loads results into the <c>incoming_results</c> staging table through the engine's bulk path.</summary>
+    protected abstract Task StageResultsAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken);
+
+    /// <summary>Runs just before the staged results are merged; an engine with concurrent writers takes its locks here.</summary>
+    protected virtual Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
+
+    /// <summary>Takes the lock that keeps two instances from migrating at once; called inside the migration's transaction.</summary>
+    public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+
+    /// <summary>Settings a database file or server needs once, before migrating.</summary>
+    public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The operator's message for a failure to reach or prepare the database; null when it is not one.</summary>
+    public abstract StoreUnavailableException? Unavailable(Exception exception);
+
+    public string Text(SqlFile file) => file.For(Dialect);
+
+    /// <summary>Stages results and folds them into <c>results</c> and the aggregates by the highest-marks rule, inside the caller's transaction.</summary>
+    public async Task MergeAsync(
+        DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, Sql.CreateStaging, null, cancellationToken);
+        await StageResultsAsync(connection, transaction, results, cancellationToken);
+        await BeforeMergeAsync(connection, transaction, cancellationToken);
+        await ExecuteAsync(connection, transaction, Sql.MergeResults, null, cancellationToken);
+    }
+
+    /// <summary>Runs one statement file inside the caller's transaction.</summary>
+    public Task<int> ExecuteAsync(
+        DbConnection connection, DbTransaction? transaction, SqlFile file, object? parameters, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(Text(file), parameters, transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Runs one query file inside the caller's transaction, mapping each row by column name.</summary>
+    public async Task<List<T>> QueryAsync<T>(
+        DbConnection connection, DbTransaction? transaction, SqlFile file, object? parameters, CancellationToken cancellationToken) =>
+        [.. await connection.QueryAsync<T>(new CommandDefinition(Text(file), parameters, transaction, cancellationToken: cancellationToken))];
+
+    /// <summary>Runs one query file on a connection of its own, mapping each row by column name.</summary>
+    public async Task<List<T>> QueryAsync<T>(SqlFile file, object? parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await QueryAsync<T>(connection, null, file, parameters, cancellationToken);
+    }
+
+    /// <summary>Timestamps as the engines return them: ISO 8601 text from SQLite, UTC date-times from PostgreSQL.</summary>
+    private sealed class TimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    {
+        public override DateTimeOffset Parse(object value) => value switch
+        {
+            DateTimeOffset at => at,
+            DateTime at => new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)),
+            string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+            _ => throw new InvalidCastException($"A timestamp cannot be read from {value.GetType().Name}."),
+        };
+
+        public override void SetValue(System.Data.IDbDataParameter parameter, DateTimeOffset value) =>
+            parameter.Value = value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    }
+}

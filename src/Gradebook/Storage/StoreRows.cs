@@ -1,0 +1,124 @@
+namespace Gradebook.Storage;
+
+// The rows the queries return, named after their columns (student_id is StudentId) and mapped by name through
+// settable properties rather than constructors, because SQLite reports the type of a NULL or computed column
+// loosely and Dapper matches constructors by exact type. They are the store's; each endpoint maps them to the
+// response it declares beside its route.
+
+/// <summary>A row of <c>list_students.sql</c>.</summary>
+internal sealed record StudentRow
+{
+    public required string StudentId { get; init; }
+
+    public required long ExamCount { get; init; }
+
+    public required double Average { get; init; }
+}
+
+/// <summary>A row of <c>get_student.sql</c>: the student's aggregate beside one of its results.</summary>
+internal sealed record StudentResultRow
+{
+    public required long ExamCount { get; init; }
+
+    public required double Average { get; init; }
+
+    public required long Exam { get; init; }
+
+    public required double Score { get; init; }
+}
+
+/// <summary>A row of <c>list_exams.sql</c>.</summary>
+internal sealed record ExamRow
+{
+    public required long Exam { get; init; }
+
+    public required long StudentCount { get; init; }
+
+    public required double Average { get; init; }
+}
+
+/// <summary>A row of <c>get_exam.sql</c>: the exam's aggregate beside one of its results.</summary>
+internal sealed record ExamResultRow
+{
+    public required long StudentCount { get; init; }
+
+    public required double Average { get; init; }
+
+    public required string StudentId { get; init; }
+
+    public required double Score { get; init; }
+}
+
+/// <summary>A row of <c>get_feed.sql</c>: where a feed resumes, how many events it received, and how many ended in each outcome.</summary>
+internal sealed record FeedCursor
+{
+    public string? LastEventId { get; init; }
+
+    public required long Received { get; init; }
+
+    public required long Accepted { get; init; }
+
+    public required long Rejected { get; init; }
+
+    public required long Ignored { get; init; }
+}
+
+/// <summary>A row of <c>list_rejections.sql</c>: a rejected feed event as it was received, with why it was rejected.</summary>
+internal sealed record RejectionRow
+{
+    public required long Id { get; init; }
+
+    public required string Source { get; init; }
+
+    public string? EventId { get; init; }
+
+    public required string EventType { get; init; }
+
+    public required string Data { get; init; }
+
+    public required string Reason { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+}
+
+/// <summary>A row of <c>raw_events_page.sql</c>: one event of the raw record with its recorded outcome.</summary>
+internal sealed record RawEventRow
+{
+    public required long Id { get; init; }
+
+    public required string Source { get; init; }
+
+    public required string EventType { get; init; }
+
+    public required string Data { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+/// <summary>A row of <c>next_import.sql</c>: one import record with its document.</summary>
+internal sealed record ImportRow
+{
+    public required long Id { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Reason { get; init; }
+
+    public int? ResultCount { get; init; }
+
+    public required byte[] Document { get; init; }
+}
+
+/// <summary>A row of <c>name_conflicts.sql</c>: one of the names of a student id that has several.</summary>
+internal sealed record StudentNameRow
+{
+    public required string StudentId { get; init; }
+
+    public required string FirstName { get; init; }
+
+    public required string LastName { get; init; }
+}
