@@ -104,7 +104,8 @@ internal sealed partial class FeedIngestion(
             TimeSpan? delay = null;
             try
             {
-                await WhenAllCommittedAsync(cancellationToken);
+                // Last-Event-ID must name the last committed event, so the writer catches up before reconnecting.
+                await status.WhenAllCommittedAsync(cancellationToken);
                 status.Enter(ConnectionState.Connecting, time.GetUtcNow());
                 await using var connection = await FeedConnection.OpenAsync(
                     http, url, status.LastCommittedEventId, _options, time, cancellationToken);
@@ -169,15 +170,6 @@ internal sealed partial class FeedIngestion(
             {
                 return;
             }
-        }
-    }
-
-    /// <summary>Waits until the writer has committed every received event, so Last-Event-ID names the last committed one.</summary>
-    private async Task WhenAllCommittedAsync(CancellationToken cancellationToken)
-    {
-        while (status.Pending > 0)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellationToken);
         }
     }
 

@@ -50,6 +50,11 @@ internal sealed class FeedOptionsValidator : IValidateOptions<FeedOptions>
 {
     public ValidateOptionsResult Validate(string? name, FeedOptions options)
     {
+        if (options.MaxReconnectDelay < options.ReconnectDelay)
+        {
+            return ValidateOptionsResult.Fail("Feed:MaxReconnectDelay must not be shorter than Feed:ReconnectDelay.");
+        }
+
         if (options.UsesEmulator)
         {
             return ValidateOptionsResult.Success;
@@ -60,13 +65,8 @@ internal sealed class FeedOptionsValidator : IValidateOptions<FeedOptions>
             return ValidateOptionsResult.Fail($"Feed:Url must be an absolute http or https URL, got '{options.Url}'.");
         }
 
-        if (!string.IsNullOrEmpty(uri.UserInfo))
-        {
-            return ValidateOptionsResult.Fail("Feed:Url must not carry credentials.");
-        }
-
-        return options.MaxReconnectDelay < options.ReconnectDelay
-            ? ValidateOptionsResult.Fail("Feed:MaxReconnectDelay must not be shorter than Feed:ReconnectDelay.")
-            : ValidateOptionsResult.Success;
+        return string.IsNullOrEmpty(uri.UserInfo)
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail("Feed:Url must not carry credentials.");
     }
 }

@@ -9,72 +9,93 @@ internal enum ConnectionState
     Stopped,
 }
 
-/// <summary>What the ingestion worker is doing right now, for operators; written by the worker, read by the API.</summary>
+/// <summary>Everything <see cref="FeedStatus"/> knows, taken at one instant.</summary>
+/// <param name="StateSince">When the current connection was made, or the last one was lost.</param>
+/// <param name="DisconnectedSince">Since when the feed has not been connected (null while connected): what the retry budget is measured against.</param>
+internal sealed record FeedSnapshot(
+    string? Source,
+    ConnectionState State,
+    DateTimeOffset? StateSince,
+    DateTimeOffset? DisconnectedSince,
+    string? LastError,
+    string? LastCommittedEventId,
+    DateTimeOffset? LastEventAt,
+    DateTimeOffset? LastCommitAt,
+    long Reconnects,
+    long Pending,
+    TimeSpan Lag);
+
+/// <summary>
+/// What the ingestion worker is doing right now, for operators: written by the worker's reader and writer loops, read
+/// by the API and the health checks. Every member takes the one lock, so a reader never sees half of an update.
+/// </summary>
 internal sealed class FeedStatus
 {
     private readonly Lock _gate = new();
     private readonly Queue<DateTimeOffset> _uncommitted = new();
+    private TaskCompletionSource _allCommitted = Completed();
+    private string? _source;
+    private ConnectionState _state = ConnectionState.Starting;
+    private string? _lastError;
+    private string? _lastCommittedEventId;
+    private DateTimeOffset? _lastEventAt;
+    private DateTimeOffset? _lastCommitAt;
+    private DateTimeOffset? _stateSince;
+    private DateTimeOffset? _disconnectedSince;
     private long _reconnects;
 
-    public string? Source { get; set; }
+    public string? Source
+    {
+        get => Read(() => _source);
+        set => Write(() => _source = value);
+    }
 
-    public ConnectionState State { get; set; } = ConnectionState.Starting;
+    public ConnectionState State => Read(() => _state);
 
-    public string? LastError { get; set; }
+    public string? LastError
+    {
+        get => Read(() => _lastError);
+        set => Write(() => _lastError = value);
+    }
 
-    public string? LastCommittedEventId { get; set; }
+    public string? LastCommittedEventId
+    {
+        get => Read(() => _lastCommittedEventId);
+        set => Write(() => _lastCommittedEventId = value);
+    }
 
-    public DateTimeOffset? LastEventAt { get; private set; }
-
-    public DateTimeOffset? LastCommitAt { get; private set; }
-
-    /// <summary>When the current connection was made, or the last one was lost.</summary>
-    public DateTimeOffset? StateSince { get; private set; }
-
-    /// <summary>Since when the feed has not been connected (null while connected): what the retry budget is measured against.</summary>
-    public DateTimeOffset? DisconnectedSince { get; private set; }
-
-    public long Reconnects => Interlocked.Read(ref _reconnects);
+    public long Reconnects => Read(() => _reconnects);
 
     /// <summary>Events received but not yet committed.</summary>
-    public long Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _uncommitted.Count;
-            }
-        }
-    }
+    public long Pending => Read(() => (long)_uncommitted.Count);
 
     public void Enter(ConnectionState state, DateTimeOffset now)
     {
-        if (State != state)
+        lock (_gate)
         {
-            StateSince = now;
-        }
+            if (_state != state)
+            {
+                _stateSince = now;
+            }
 
-        if (state == ConnectionState.Connected)
-        {
-            DisconnectedSince = null;
+            _disconnectedSince = state == ConnectionState.Connected ? null : _disconnectedSince ?? now;
+            _state = state;
         }
-        else
-        {
-            DisconnectedSince ??= now;
-        }
-
-        State = state;
     }
 
-    public void CountReconnect() => Interlocked.Increment(ref _reconnects);
+    public void CountReconnect() => Write(() => _reconnects++);
 
     public void Received(DateTimeOffset at)
     {
         lock (_gate)
         {
+            if (_uncommitted.Count == 0)
+            {
+                _allCommitted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
             _uncommitted.Enqueue(at);
-            LastEventAt = at;
+            _lastEventAt = at;
         }
     }
 
@@ -89,6 +110,8 @@ internal sealed class FeedStatus
             {
                 _uncommitted.Enqueue(at);
             }
+
+            SignalIfAllCommitted();
         }
     }
 
@@ -101,17 +124,60 @@ internal sealed class FeedStatus
                 _uncommitted.Dequeue();
             }
 
-            LastCommittedEventId = lastEventId ?? LastCommittedEventId;
-            LastCommitAt = at;
+            _lastCommittedEventId = lastEventId ?? _lastCommittedEventId;
+            _lastCommitAt = at;
+            SignalIfAllCommitted();
         }
     }
 
+    /// <summary>Completes once every event received so far is committed (at once when none is pending).</summary>
+    public Task WhenAllCommittedAsync(CancellationToken cancellationToken) => Read(() => _allCommitted.Task).WaitAsync(cancellationToken);
+
+    /// <summary>Every field at one instant, so that those read together agree (a connected feed has no disconnection time).</summary>
+    public FeedSnapshot Snapshot(DateTimeOffset now) => Read(() => new FeedSnapshot(
+        _source,
+        _state,
+        _stateSince,
+        _disconnectedSince,
+        _lastError,
+        _lastCommittedEventId,
+        _lastEventAt,
+        _lastCommitAt,
+        _reconnects,
+        _uncommitted.Count,
+        _uncommitted.TryPeek(out var oldest) ? now - oldest : TimeSpan.Zero));
+
     /// <summary>How long the oldest uncommitted event has waited: zero when everything received is committed.</summary>
-    public TimeSpan Lag(DateTimeOffset now)
+    public TimeSpan Lag(DateTimeOffset now) => Read(() => _uncommitted.TryPeek(out var oldest) ? now - oldest : TimeSpan.Zero);
+
+    private void SignalIfAllCommitted()
+    {
+        if (_uncommitted.Count == 0)
+        {
+            _allCommitted.TrySetResult();
+        }
+    }
+
+    private T Read<T>(Func<T> read)
     {
         lock (_gate)
         {
-            return _uncommitted.TryPeek(out var oldest) ? now - oldest : TimeSpan.Zero;
+            return read();
         }
+    }
+
+    private void Write(Action write)
+    {
+        lock (_gate)
+        {
+            write();
+        }
+    }
+
+    private static TaskCompletionSource Completed()
+    {
+        var done = new TaskCompletionSource();
+        done.SetResult();
+        return done;
     }
 }

@@ -34,22 +34,25 @@ internal sealed class FeedHealthCheck(FeedStatus status, IOptions<FeedOptions> o
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var feed = options.Value;
-        if (!feed.Enabled)
+        if (!options.Value.Enabled)
         {
             return Task.FromResult(HealthCheckResult.Healthy("ingestion is disabled"));
         }
 
-        var state = IngestionEndpoints.StateName(status.State);
-        if (status.State == ConnectionState.Connected)
+        var now = time.GetUtcNow();
+        var feed = status.Snapshot(now);
+        var state = IngestionEndpoints.StateName(feed.State);
+        if (feed.State == ConnectionState.Connected)
         {
-            return Task.FromResult(HealthCheckResult.Healthy($"connected to {status.Source}"));
+            return Task.FromResult(HealthCheckResult.Healthy($"connected to {feed.Source}"));
         }
 
-        var down = time.GetUtcNow() - (status.DisconnectedSince ?? _started);
-        return Task.FromResult(down <= feed.RetryBudget
-            ? HealthCheckResult.Degraded($"{state}, disconnected for {down.TotalSeconds:F0} s, within the retry budget; last error: {status.LastError}")
-            : HealthCheckResult.Unhealthy($"{state}, disconnected for {down.TotalSeconds:F0} s, past the retry budget of {feed.RetryBudget.TotalSeconds:F0} s; last error: {status.LastError}"));
+        var down = now - (feed.DisconnectedSince ?? _started);
+        var lastError = feed.LastError;
+        return Task.FromResult(down <= options.Value.RetryBudget
+            ? HealthCheckResult.Degraded($"{state}, disconnected for {down.TotalSeconds:F0} s, within the retry budget; last error: {lastError}")
+            : HealthCheckResult.Unhealthy(
+                $"{state}, disconnected for {down.TotalSeconds:F0} s, past the retry budget of {options.Value.RetryBudget.TotalSeconds:F0} s; last error: {lastError}"));
     }
 }
 

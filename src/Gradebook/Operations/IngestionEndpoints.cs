@@ -35,22 +35,23 @@ internal static class IngestionEndpoints
         group.MapGet("/", async (FeedStatus status, FeedStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {
             var now = time.GetUtcNow();
-            var counts = status.Source is { } source ? await store.GetCursorAsync(source, cancellationToken) : null;
+            var feed = status.Snapshot(now);
+            var counts = feed.Source is { } source ? await store.GetCursorAsync(source, cancellationToken) : null;
             return TypedResults.Ok(new IngestionReport(
-                status.Source,
-                StateName(status.State),
-                status.StateSince,
-                status.LastError,
-                counts?.LastEventId ?? status.LastCommittedEventId,
+                feed.Source,
+                StateName(feed.State),
+                feed.StateSince,
+                feed.LastError,
+                counts?.LastEventId ?? feed.LastCommittedEventId,
                 counts?.Received ?? 0,
                 counts?.Accepted ?? 0,
                 counts?.Rejected ?? 0,
                 counts?.Ignored ?? 0,
-                status.Reconnects,
-                status.LastEventAt is { } last ? (now - last).TotalSeconds : null,
-                status.Pending,
-                status.Lag(now).TotalSeconds,
-                status.LastCommitAt));
+                feed.Reconnects,
+                feed.LastEventAt is { } last ? (now - last).TotalSeconds : null,
+                feed.Pending,
+                feed.Lag.TotalSeconds,
+                feed.LastCommitAt));
         })
         .WithSummary("The feed connection, counts of received events by outcome (kept across restarts), reconnects and lag.");
 

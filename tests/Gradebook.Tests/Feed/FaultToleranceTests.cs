@@ -50,7 +50,9 @@ public sealed class FaultToleranceTests : IDisposable
         }
 
         Assert.Equal(expected.OrderBy(p => p.Key), stored.OrderBy(p => p.Key));
+        // Received is counted per batch, apart from the outcomes; the raw record is counted here, by row.
         Assert.Equal(cursor!.Received, cursor.Accepted + cursor.Rejected + cursor.Ignored);
+        Assert.Equal(cursor.Received, await store.RawEventCountAsync(feed.ToString()));
         return cursor;
     }
 

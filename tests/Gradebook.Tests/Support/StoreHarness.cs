@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Gradebook.Exams;
 using Gradebook.Grading;
 using Gradebook.Imports;
@@ -66,6 +67,13 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
 
     public Task<RebuildReport> RebuildAsync(CancellationToken cancellationToken) =>
         new Rebuilder(new RebuildStore(Engine, Imports)).RunAsync(cancellationToken);
+
+    /// <summary>How many events of the feed the raw record holds.</summary>
+    public async Task<long> RawEventCountAsync(string source)
+    {
+        await using var connection = await Engine.OpenAsync(CancellationToken.None);
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM raw_events WHERE source = @source", new { source });
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,78 @@
+using Gradebook.Feed;
+
+namespace Gradebook.Tests.Feed;
+
+public sealed class FeedStatusTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Waiting_for_every_commit_ends_when_the_last_pending_event_commits()
+    {
+        var status = new FeedStatus();
+        Assert.True(status.WhenAllCommittedAsync(CancellationToken.None).IsCompletedSuccessfully);
+
+        status.Received(Now);
+        status.Received(Now);
+        var waiting = status.WhenAllCommittedAsync(CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        status.Committed(1, "1", Now);
+        Assert.False(waiting.IsCompleted);
+
+        status.Committed(1, "2", Now);
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("2", status.LastCommittedEventId);
+    }
+
+    [Fact]
+    public async Task Waiting_ends_when_the_only_pending_event_is_abandoned()
+    {
+        var status = new FeedStatus();
+        status.Received(Now);
+        var waiting = status.WhenAllCommittedAsync(CancellationToken.None);
+
+        status.Abandoned();
+
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(0, status.Pending);
+    }
+
+    [Fact]
+    public async Task Waiting_can_be_cancelled()
+    {
+        var status = new FeedStatus();
+        status.Received(Now);
+        using var cancel = new CancellationTokenSource();
+        var waiting = status.WhenAllCommittedAsync(cancel.Token);
+
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
+    }
+
+    [Fact]
+    public async Task A_snapshot_taken_while_the_state_changes_is_never_half_updated()
+    {
+        var status = new FeedStatus();
+        var stop = DateTimeOffset.UtcNow.AddSeconds(1);
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; DateTimeOffset.UtcNow < stop; i++)
+            {
+                status.Enter(i % 2 == 0 ? ConnectionState.Connected : ConnectionState.WaitingToReconnect, Now.AddTicks(i));
+            }
+        });
+
+        var snapshots = 0;
+        while (!writer.IsCompleted)
+        {
+            var snapshot = status.Snapshot(Now);
+            Assert.Equal(snapshot.State == ConnectionState.Connected, snapshot.DisconnectedSince is null);
+            snapshots++;
+        }
+
+        await writer;
+        Assert.True(snapshots > 0);
+    }
+}
