@@ -55,6 +55,7 @@ public sealed class FeedStatusTests
     public async Task A_snapshot_taken_while_the_state_changes_is_never_half_updated()
     {
         var status = new FeedStatus();
+        status.Enter(ConnectionState.Connecting, Now);
         var stop = DateTimeOffset.UtcNow.AddSeconds(1);
         var writer = Task.Run(() =>
         {
