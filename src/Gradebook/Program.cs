@@ -29,7 +29,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookStore(builder.Configuration);
     builder.Services.AddFeedIngestion(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();
-    builder.Services.AddSingleton<PrometheusMetrics>();
+    builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);
 }
 else
@@ -66,8 +66,6 @@ if (emulatorOnly)
 }
 else
 {
-    // Created now, not at the first scrape, so it hears every measurement from start-up on.
-    app.Services.GetRequiredService<PrometheusMetrics>();
     app.MapOpenApi();
     app.MapHealth();
     app.MapMetrics();

@@ -1,6 +1,7 @@
 using System.Net.ServerSentEvents;
 using Gradebook.Emulator;
 using Gradebook.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gradebook.Tests.Emulator;
 
@@ -75,7 +76,7 @@ public class EmulatorFeedTests
     [Fact]
     public async Task Releases_one_burst_at_a_time_at_the_configured_rate()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         var options = new EmulatorOptions { EventsPerSecond = 100, MinBurst = 50, MaxBurst = 50, Seed = 3 };
         var feed = new ScoreFeed(Microsoft.Extensions.Options.Options.Create(options), time);
 

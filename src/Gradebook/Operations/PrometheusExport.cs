@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+using Prometheus;
+
+namespace Gradebook.Operations;
+
+/// <summary>
+/// This host's meters (Gradebook's own and ASP.NET Core's request metrics) and the process's statistics as Prometheus
+/// metrics, in a registry of the host's own: a process can hold several hosts (tests do), and prometheus-net's default
+/// registry is shared by all of them.
+/// </summary>
+internal sealed class PrometheusExport : IDisposable
+{
+    private static readonly HashSet<string> Meters = [Feed.FeedMetrics.MeterName, "Microsoft.AspNetCore.Hosting"];
+
+    private readonly IDisposable _adapter;
+
+    public PrometheusExport(IMeterFactory meters)
+    {
+        Registry = Metrics.NewCustomRegistry();
+        DotNetStats.Register(Registry);
+        _adapter = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            Registry = Registry,
+            MetricFactory = Metrics.WithCustomRegistry(Registry),
+            InstrumentFilterPredicate = instrument => Meters.Contains(instrument.Meter.Name) && ReferenceEquals(instrument.Meter.Scope, meters),
+            ResolveHistogramBuckets = AdvisedBuckets,
+
+            // The adapter drops a series left unchanged this long and restarts it from zero; ours are few and fixed,
+            // so they are kept as long as it allows (the default is five minutes).
+            MetricsExpireAfter = TimeSpan.FromDays(1),
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void Dispose() => _adapter.Dispose();
+
+    private static double[] AdvisedBuckets(Instrument instrument) => instrument switch
+    {
+        Histogram<double> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds],
+        Histogram<int> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds.Select(b => (double)b)],
+        Histogram<long> { Advice.HistogramBucketBoundaries: { } bounds } => [.. bounds.Select(b => (double)b)],
+        _ => MeterAdapterOptions.DefaultHistogramBuckets,
+    };
+}
+
+internal static class MetricsEndpoints
+{
+    /// <summary><c>GET /metrics</c> in the Prometheus text format (or OpenMetrics, when the scraper asks for it).</summary>
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder routes)
+    {
+        // Resolved now, not at the first scrape, so the export hears every measurement from start-up on.
+        var export = routes.ServiceProvider.GetRequiredService<PrometheusExport>();
+        routes.MapMetrics(settings => settings.Registry = export.Registry)
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
+        return routes;
+    }
+}
