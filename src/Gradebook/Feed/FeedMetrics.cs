@@ -17,16 +17,16 @@ internal sealed class FeedMetrics
     public FeedMetrics(IMeterFactory meters, FeedStatus status, TimeProvider time)
     {
         var meter = meters.Create(MeterName);
-        _events = meter.CreateCounter<long>("gradebook.feed.events", "{event}", "Feed events committed, by outcome.");
-        _batchSize = meter.CreateHistogram<int>("gradebook.feed.batch.size", "{event}", "Events per committed batch.",
+        _events = meter.CreateCounter<long>("feed.events", "{event}", "Feed events committed, by outcome.");
+        _batchSize = meter.CreateHistogram<int>("feed.batch.size", "{event}", "Events per committed batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 10, 100, 500, 1000, 2000, 4096, 10000] });
-        _commitDuration = meter.CreateHistogram<double>("gradebook.feed.commit.duration", "s", "Time to commit one batch.",
+        _commitDuration = meter.CreateHistogram<double>("feed.commit.duration", "s", "Time to commit one batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
-        _reconnects = meter.CreateCounter<long>("gradebook.feed.reconnects", "{reconnect}", "Times the feed connection was lost or refused.");
-        meter.CreateObservableGauge("gradebook.feed.pending", () => status.Pending, "{event}", "Events received but not yet committed.");
-        meter.CreateObservableGauge("gradebook.feed.lag", () => status.Lag(time.GetUtcNow()).TotalSeconds, "s",
+        _reconnects = meter.CreateCounter<long>("feed.reconnects", "{reconnect}", "Times the feed connection was lost or refused.");
+        meter.CreateObservableGauge("feed.pending", () => status.Pending, "{event}", "Events received but not yet committed.");
+        meter.CreateObservableGauge("feed.lag", () => status.Lag(time.GetUtcNow()).TotalSeconds, "s",
             "Age of the oldest event received but not yet committed (0 when all are committed).");
-        meter.CreateObservableGauge("gradebook.feed.connected", () => status.State == ConnectionState.Connected ? 1 : 0, "{connection}",
+        meter.CreateObservableGauge("feed.connected", () => status.State == ConnectionState.Connected ? 1 : 0, "{connection}",
             "1 while connected to the feed.");
     }
 

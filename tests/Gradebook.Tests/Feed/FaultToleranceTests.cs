@@ -291,10 +291,10 @@ public sealed class FaultToleranceTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
         var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains("gradebook_gradebook_feed_events{outcome=\"accepted\"} 20\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_gradebook_feed_connected 1\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("# TYPE gradebook_gradebook_feed_commit_duration histogram", metrics, StringComparison.Ordinal);
-        Assert.Matches(@"gradebook_gradebook_feed_reconnects [1-9]\d*\n", metrics);
+        Assert.Contains("gradebook_feed_events{outcome=\"accepted\"} 20\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_connected 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE gradebook_feed_commit_duration histogram", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"gradebook_feed_reconnects [1-9]\d*\n", metrics);
     }
 
     private static int FreePort()

@@ -20,9 +20,9 @@ public sealed class FeedMetricsTests : IDisposable
     [Fact]
     public void A_committed_batch_counts_its_events_by_outcome_and_records_its_size_and_commit_time()
     {
-        using var events = Collect<long>("gradebook.feed.events");
-        using var sizes = Collect<int>("gradebook.feed.batch.size");
-        using var durations = Collect<double>("gradebook.feed.commit.duration");
+        using var events = Collect<long>("feed.events");
+        using var sizes = Collect<int>("feed.batch.size");
+        using var durations = Collect<double>("feed.commit.duration");
         var metrics = new FeedMetrics(Meters, _status, _time);
 
         metrics.Committed(
@@ -40,7 +40,7 @@ public sealed class FeedMetricsTests : IDisposable
     [Fact]
     public void Each_lost_connection_counts_one_reconnect()
     {
-        using var reconnects = Collect<long>("gradebook.feed.reconnects");
+        using var reconnects = Collect<long>("feed.reconnects");
         var metrics = new FeedMetrics(Meters, _status, _time);
 
         metrics.Reconnected();
@@ -52,9 +52,9 @@ public sealed class FeedMetricsTests : IDisposable
     [Fact]
     public void Pending_lag_and_connected_are_read_from_the_feed_status_when_observed()
     {
-        using var pending = Collect<long>("gradebook.feed.pending");
-        using var lag = Collect<double>("gradebook.feed.lag");
-        using var connected = Collect<int>("gradebook.feed.connected");
+        using var pending = Collect<long>("feed.pending");
+        using var lag = Collect<double>("feed.lag");
+        using var connected = Collect<int>("feed.connected");
         _ = new FeedMetrics(Meters, _status, _time);
 
         _status.Enter(ConnectionState.Connected, _time.GetUtcNow());

@@ -25,18 +25,18 @@ public sealed class MetricsEndpointTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         var metrics = await response.Content.ReadAsStringAsync();
-        Assert.Contains("gradebook_gradebook_feed_events{outcome=\"accepted\"} 50\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_gradebook_feed_batch_size_sum 50\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_gradebook_feed_pending 0\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_gradebook_feed_connected 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_events{outcome=\"accepted\"} 50\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_batch_size_sum 50\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_pending 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_connected 1\n", metrics, StringComparison.Ordinal);
         foreach (var (name, type) in new[]
         {
-            ("gradebook_gradebook_feed_events", "gauge"),
-            ("gradebook_gradebook_feed_batch_size", "histogram"),
-            ("gradebook_gradebook_feed_commit_duration", "histogram"),
-            ("gradebook_gradebook_feed_pending", "gauge"),
-            ("gradebook_gradebook_feed_lag", "gauge"),
-            ("gradebook_gradebook_feed_connected", "gauge"),
+            ("gradebook_feed_events", "gauge"),
+            ("gradebook_feed_batch_size", "histogram"),
+            ("gradebook_feed_commit_duration", "histogram"),
+            ("gradebook_feed_pending", "gauge"),
+            ("gradebook_feed_lag", "gauge"),
+            ("gradebook_feed_connected", "gauge"),
             ("microsoft_aspnetcore_hosting_http_server_request_duration", "histogram"),
             ("process_working_set_bytes", "gauge"),
         })
@@ -60,8 +60,8 @@ public sealed class MetricsEndpointTests : IDisposable
         var fedMetrics = await fedClient.GetStringAsync("/metrics");
         var idleMetrics = await idleClient.GetStringAsync("/metrics");
 
-        Assert.Contains("gradebook_gradebook_feed_events{outcome=\"accepted\"} 30\n", fedMetrics, StringComparison.Ordinal);
-        Assert.DoesNotContain("gradebook_gradebook_feed_events{", idleMetrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_events{outcome=\"accepted\"} 30\n", fedMetrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("gradebook_feed_events{", idleMetrics, StringComparison.Ordinal);
         Assert.DoesNotContain("http_route=\"/ingestion/\"", idleMetrics, StringComparison.Ordinal);
     }
 
