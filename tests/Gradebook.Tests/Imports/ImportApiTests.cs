@@ -21,30 +21,14 @@ public sealed class ImportApiTests : IAsyncLifetime
 {
     private const int MaxDocumentBytes = 2 * 1024 * 1024;
 
-    private readonly TempDirectory _directory = new();
-    private GradebookFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
+    private readonly ApiHost _api = new(new Dictionary<string, string?>
     {
-        _factory = new GradebookFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Gradebook"] = _directory.SqliteConnectionString(),
-            ["Feed:Enabled"] = "false",
-            ["Imports:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        _client = _factory.CreateClient();
-        return Task.CompletedTask;
-    }
+        ["Imports:MaxDocumentBytes"] = MaxDocumentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    });
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-        _directory.Dispose();
-    }
+    public Task InitializeAsync() => _api.InitializeAsync();
+
+    public Task DisposeAsync() => _api.DisposeAsync();
 
     [Fact]
     public async Task The_example_document_imports_with_201_and_its_aggregate_answers_exactly_as_shown()
@@ -55,13 +39,13 @@ public sealed class ImportApiTests : IAsyncLifetime
         Assert.Equal("""{"importId":1,"resultCount":1,"nameConflicts":[]}""", await response.Content.ReadAsStringAsync());
         Assert.Equal(
             """{"mean":65.0,"stddev":0.0,"min":65.0,"max":65.0,"p25":65.0,"p50":65.0,"p75":65.0,"count":1}""",
-            await _client.GetStringAsync("/results/1234/aggregate"));
+            await _api.Client.GetStringAsync("/results/1234/aggregate"));
         Assert.Equal(
             """{"exam":1234,"studentCount":1,"average":0.65,"distribution":{"mean":0.65,"stddev":0,"min":0.65,"max":0.65,"p25":0.65,"p50":0.65,"p75":0.65,"count":1},"results":[{"studentId":"521585128","score":0.65}]}""",
-            await _client.GetStringAsync("/exams/1234"));
+            await _api.Client.GetStringAsync("/exams/1234"));
         Assert.Equal(
             """{"studentId":"521585128","examCount":1,"average":0.65,"results":[{"exam":1234,"score":0.65}]}""",
-            await _client.GetStringAsync("/students/521585128"));
+            await _api.Client.GetStringAsync("/students/521585128"));
     }
 
     [Fact]
@@ -70,7 +54,7 @@ public sealed class ImportApiTests : IAsyncLifetime
         using var content = new StringContent(Markr.Example, Encoding.UTF8);
         content.Headers.ContentType = MediaTypeHeaderValue.Parse("Text/XML+Markr; charset=utf-8");
 
-        using var response = await _client.PostAsync("/import", content);
+        using var response = await _api.Client.PostAsync("/import", content);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -119,7 +103,7 @@ public sealed class ImportApiTests : IAsyncLifetime
         }
 
         // The running average may differ in its last bit with the order of additions; results and distribution may not.
-        var forward = await _client.GetFromJsonAsync<JsonElement>("/exams/1");
+        var forward = await _api.Client.GetFromJsonAsync<JsonElement>("/exams/1");
         var backward = await client.GetFromJsonAsync<JsonElement>("/exams/1");
         Assert.Equal(forward.GetProperty("results").GetRawText(), backward.GetProperty("results").GetRawText());
         Assert.Equal(forward.GetProperty("distribution").GetRawText(), backward.GetProperty("distribution").GetRawText());
@@ -137,12 +121,12 @@ public sealed class ImportApiTests : IAsyncLifetime
         using var content = new ByteArrayContent(Markr.Bytes(Markr.Example));
         content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
 
-        using var response = await _client.PostAsync("/import", content);
+        using var response = await _api.Client.PostAsync("/import", content);
 
         var problem = await ProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
         Assert.Contains("text/xml+markr", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Empty(await ImportsAsync());
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/exams/1234")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/exams/1234")).StatusCode);
     }
 
     [Fact]
@@ -159,7 +143,7 @@ public sealed class ImportApiTests : IAsyncLifetime
         chunked.Headers.ContentType = new MediaTypeHeaderValue("text/xml+markr");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/import") { Content = chunked };
         request.Headers.TransferEncodingChunked = true;
-        using var undeclared = await _client.SendAsync(request);
+        using var undeclared = await _api.Client.SendAsync(request);
         await ProblemAsync(undeclared, HttpStatusCode.RequestEntityTooLarge);
 
         Assert.Empty(await ImportsAsync());
@@ -220,8 +204,8 @@ public sealed class ImportApiTests : IAsyncLifetime
         var import = Assert.Single(await ImportsAsync());
         Assert.Equal(("rejected", (long?)2), (import.Outcome, import.ResultCount));
         Assert.Contains(problemText, import.Reason, StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/exams/1234")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/students/ok")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/exams/1234")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/students/ok")).StatusCode);
     }
 
     [Fact]
@@ -267,7 +251,7 @@ public sealed class ImportApiTests : IAsyncLifetime
         }
 
         Assert.Equal(["rejected", "rejected"], (await ImportsAsync()).Select(i => i.Outcome));
-        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/exams/1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.Client.GetAsync("/exams/1")).StatusCode);
     }
 
     [Fact]
@@ -288,7 +272,7 @@ public sealed class ImportApiTests : IAsyncLifetime
         var document = Markr.Document(marks.Select(m => Markr.Result(m.Student, m.Test, m.Obtained, m.Available)));
         await using var large = new GradebookFactory(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Gradebook"] = _directory.SqliteConnectionString("large.db"),
+            ["ConnectionStrings:Gradebook"] = _api.Directory.SqliteConnectionString("large.db"),
             ["Feed:Enabled"] = "false",
         });
         large.UseKestrel(0);
@@ -322,7 +306,7 @@ public sealed class ImportApiTests : IAsyncLifetime
         content.Headers.ContentType = new MediaTypeHeaderValue("text/xml+markr");
 
         var before = DateTimeOffset.UtcNow;
-        using var response = await _client.PostAsync("/import", content);
+        using var response = await _api.Client.PostAsync("/import", content);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
 
         var import = Assert.Single(await ImportsAsync());
@@ -355,13 +339,13 @@ public sealed class ImportApiTests : IAsyncLifetime
         Assert.Equal(
             """{"importId":3,"resultCount":3,"nameConflicts":[{"studentId":"521585128","names":[{"firstName":"Jane","lastName":"Austen"},{"firstName":"Janet","lastName":"Austen"}]},{"studentId":"9","names":[{"firstName":"Bo","lastName":"Lee"},{"firstName":"Bo","lastName":"Li"}]}]}""",
             await conflicting.Content.ReadAsStringAsync());
-        Assert.Equal(3, (await _client.GetFromJsonAsync<JsonElement>("/students/521585128")).GetProperty("examCount").GetInt32());
+        Assert.Equal(3, (await _api.Client.GetFromJsonAsync<JsonElement>("/students/521585128")).GetProperty("examCount").GetInt32());
     }
 
     [Fact]
     public async Task Name_conflicts_are_logged_as_a_warning()
     {
-        await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString("logged.db"))
+        await using var factory = GradebookFactory.ApiOnly(_api.Directory.SqliteConnectionString("logged.db"))
             .WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddFakeLogging()));
         using var client = factory.CreateClient();
 
@@ -392,7 +376,7 @@ public sealed class ImportApiTests : IAsyncLifetime
     private async Task<HttpResponseMessage> PostAsync(string document)
     {
         using var content = Markup(document);
-        return await _client.PostAsync("/import", content);
+        return await _api.Client.PostAsync("/import", content);
     }
 
     private static ByteArrayContent Markup(string document)
@@ -413,7 +397,7 @@ public sealed class ImportApiTests : IAsyncLifetime
 
     private async Task<List<(string StudentId, double Score)>> ScoresAsync(long exam)
     {
-        var details = await _client.GetFromJsonAsync<JsonElement>($"/exams/{exam}");
+        var details = await _api.Client.GetFromJsonAsync<JsonElement>($"/exams/{exam}");
         return details.GetProperty("results").EnumerateArray()
             .Select(r => (r.GetProperty("studentId").GetString()!, r.GetProperty("score").GetDouble()))
             .ToList();
@@ -422,7 +406,7 @@ public sealed class ImportApiTests : IAsyncLifetime
     /// <summary>Every row of every table that results and names live in, as text.</summary>
     private async Task<string> SnapshotAsync()
     {
-        await using var connection = new SqliteConnection(_directory.SqliteConnectionString());
+        await using var connection = new SqliteConnection(_api.Directory.SqliteConnectionString());
         await connection.OpenAsync();
         var text = new StringBuilder();
         foreach (var table in new[] { "results", "students", "exams", "student_names" })
@@ -446,7 +430,7 @@ public sealed class ImportApiTests : IAsyncLifetime
 
     private async Task<List<ImportRow>> ImportsAsync()
     {
-        await using var connection = new SqliteConnection(_directory.SqliteConnectionString());
+        await using var connection = new SqliteConnection(_api.Directory.SqliteConnectionString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT id, received_at, document, outcome, reason, result_count FROM imports ORDER BY id";

@@ -1,6 +1,7 @@
+using Gradebook.Tests.Storage;
 using Gradebook.Tests.Support;
 
-namespace Gradebook.Tests.Storage;
+namespace Gradebook.Tests.Rebuild;
 
 /// <summary>The rebuild command as an operator runs it: a process of its own over the configured database.</summary>
 public sealed class RebuildCommandTests : IDisposable
