@@ -152,95 +152,8 @@ internal static class MarkrReader
             }
         });
 
-        var exam = 0L;
-        if (studentNumber is null)
-        {
-            problems.Add("student-number is missing");
-        }
-        else if (StudentIds.Problem(studentNumber, "student-number") is { } problem)
-        {
-            problems.Add(problem);
-        }
-
-        if (testId is null)
-        {
-            problems.Add("test-id is missing");
-        }
-        else if (!ExamNumbers.TryParse(testId, out exam))
-        {
-            problems.Add($"test-id must be a whole number from 0 to {ExamNumbers.Max}, got {Quote(testId)}");
-        }
-
-        firstName = Name(firstName, "first-name", problems);
-        lastName = Name(lastName, "last-name", problems);
-        var (obtainedMarks, availableMarks) = marks ? Marks(obtained, available, problems) : (0, 0);
-        if (!marks)
-        {
-            problems.Add("summary-marks is missing");
-        }
-
-        return problems.Count == 0
-            ? (new MarkrResult(index, studentNumber!, exam, obtainedMarks, availableMarks, firstName, lastName), null)
-            : (null, new InvalidResult(index, line, studentNumber, problems));
-    }
-
-    /// <summary>Checks <c>available</c> (more than 0) and <c>obtained</c> (from 0 to available).</summary>
-    private static (double Obtained, double Available) Marks(string? obtained, string? available, List<string> problems)
-    {
-        var availableMarks = Number(available, "available", problems);
-        var obtainedMarks = Number(obtained, "obtained", problems);
-        if (availableMarks is <= 0)
-        {
-            problems.Add($"summary-marks available must be more than 0, got {Quote(available!)}");
-        }
-
-        if (obtainedMarks is < 0)
-        {
-            problems.Add($"summary-marks obtained must not be negative, got {Quote(obtained!)}");
-        }
-        else if (obtainedMarks > availableMarks && availableMarks > 0)
-        {
-            problems.Add($"summary-marks obtained {obtainedMarks.Value.ToString(CultureInfo.InvariantCulture)} is more than available {availableMarks.Value.ToString(CultureInfo.InvariantCulture)}");
-        }
-
-        return (obtainedMarks ?? 0, availableMarks ?? 0);
-    }
-
-    private static double? Number(string? text, string attribute, List<string> problems)
-    {
-        if (text is null)
-        {
-            problems.Add($"summary-marks has no {attribute} attribute");
-            return null;
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
-        {
-            return value + 0.0; // folds -0 into 0
-        }
-
-        problems.Add($"summary-marks {attribute} must be a number, got {Quote(text)}");
-        return null;
-    }
-
-    /// <summary>A name is optional: absent or empty is null; present, it is at most <see cref="MaxNameLength"/> characters of text.</summary>
-    private static string? Name(string? name, string element, List<string> problems)
-    {
-        if (string.IsNullOrEmpty(name))
-        {
-            return null;
-        }
-
-        if (name.Length > MaxNameLength)
-        {
-            problems.Add($"{element} must be at most {MaxNameLength} characters, got {name.Length}");
-        }
-        else if (name.Any(char.IsControl))
-        {
-            problems.Add($"{element} must not contain control characters");
-        }
-
-        return name;
+        var fields = new MarkrFields(studentNumber, testId, firstName, lastName, marks, obtained, available);
+        return fields.Validate(index, line, problems);
     }
 
     private static void Once(ref string? field, string value, string element, List<string> problems)
@@ -332,7 +245,6 @@ internal static class MarkrReader
         reader.NodeType == XmlNodeType.Element && reader.NamespaceURI.Length == 0 && reader.LocalName == localName;
 
     /// <summary>A value for a message, quoted and cut short: messages repeat what was sent, not megabytes of it.</summary>
-    private static string Quote(string value) => $"'{Cut(value)}'";
-
-    private static string Cut(string value) => value.Length <= 40 ? value : value[..40] + "...";
+    /// <summary>A value from the document shortened for a message.</summary>
+    public static string Cut(string value) => value.Length <= 40 ? value : value[..40] + "...";
 }

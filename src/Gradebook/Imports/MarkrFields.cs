@@ -1,0 +1,109 @@
+using System.Globalization;
+using Gradebook.Grading;
+
+namespace Gradebook.Imports;
+
+/// <summary>
+/// One <c>mcq-test-result</c>'s fields as the document gives them (null where absent), and the rules they must obey
+/// to be a result: what a document must hold, in one place.
+/// </summary>
+internal sealed record MarkrFields(
+    string? StudentNumber, string? TestId, string? FirstName, string? LastName, bool HasMarks, string? Obtained, string? Available)
+{
+    /// <summary>The result, or everything wrong with it (added to the problems already found while reading it).</summary>
+    public (MarkrResult?, InvalidResult?) Validate(int index, int line, List<string> problems)
+    {
+        var exam = 0L;
+        if (StudentNumber is null)
+        {
+            problems.Add("student-number is missing");
+        }
+        else if (StudentIds.Problem(StudentNumber, "student-number") is { } problem)
+        {
+            problems.Add(problem);
+        }
+
+        if (TestId is null)
+        {
+            problems.Add("test-id is missing");
+        }
+        else if (!ExamNumbers.TryParse(TestId, out exam))
+        {
+            problems.Add($"test-id must be a whole number from 0 to {ExamNumbers.Max}, got {Quote(TestId)}");
+        }
+
+        var firstName = Name(FirstName, "first-name", problems);
+        var lastName = Name(LastName, "last-name", problems);
+        var (obtainedMarks, availableMarks) = HasMarks ? Marks(Obtained, Available, problems) : (0, 0);
+        if (!HasMarks)
+        {
+            problems.Add("summary-marks is missing");
+        }
+
+        return problems.Count == 0
+            ? (new MarkrResult(index, StudentNumber!, exam, obtainedMarks, availableMarks, firstName, lastName), null)
+            : (null, new InvalidResult(index, line, StudentNumber, problems));
+    }
+
+
+    /// <summary>Checks <c>available</c> (more than 0) and <c>obtained</c> (from 0 to available).</summary>
+    private static (double Obtained, double Available) Marks(string? obtained, string? available, List<string> problems)
+    {
+        var availableMarks = Number(available, "available", problems);
+        var obtainedMarks = Number(obtained, "obtained", problems);
+        if (availableMarks is <= 0)
+        {
+            problems.Add($"summary-marks available must be more than 0, got {Quote(available!)}");
+        }
+
+        if (obtainedMarks is < 0)
+        {
+            problems.Add($"summary-marks obtained must not be negative, got {Quote(obtained!)}");
+        }
+        else if (obtainedMarks > availableMarks && availableMarks > 0)
+        {
+            problems.Add($"summary-marks obtained {obtainedMarks.Value.ToString(CultureInfo.InvariantCulture)} is more than available {availableMarks.Value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        return (obtainedMarks ?? 0, availableMarks ?? 0);
+    }
+
+    private static double? Number(string? text, string attribute, List<string> problems)
+    {
+        if (text is null)
+        {
+            problems.Add($"summary-marks has no {attribute} attribute");
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
+            return value + 0.0; // folds -0 into 0
+        }
+
+        problems.Add($"summary-marks {attribute} must be a number, got {Quote(text)}");
+        return null;
+    }
+
+    /// <summary>A name is optional: absent or empty is null; present, it is at most <see cref="MarkrReader.MaxNameLength"/> characters of text.</summary>
+    private static string? Name(string? name, string element, List<string> problems)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        if (name.Length > MarkrReader.MaxNameLength)
+        {
+            problems.Add($"{element} must be at most {MarkrReader.MaxNameLength} characters, got {name.Length}");
+        }
+        else if (name.Any(char.IsControl))
+        {
+            problems.Add($"{element} must not contain control characters");
+        }
+
+        return name;
+    }
+
+    private static string Quote(string value) => $"'{MarkrReader.Cut(value)}'";
+}
