@@ -57,6 +57,9 @@ internal static class ScorePayload
         reader.Read();
         if (reader.TokenType != JsonTokenType.StartObject)
         {
+            // Read to the end all the same, so that what is not JSON is told apart from JSON that is not an object.
+            reader.Skip();
+            reader.Read();
             return Rejected(RejectionReason.MalformedJson, "the payload must be a JSON object");
         }
 

@@ -161,6 +161,17 @@ public class ScorePayloadTests
         Rejected(json, RejectionReason.MalformedJson);
     }
 
+    [Theory]
+    [InlineData("[1,2,3]", "the payload must be a JSON object")]
+    [InlineData("\"a\"", "the payload must be a JSON object")]
+    [InlineData("[1,2", "the payload is not JSON: ")]
+    [InlineData("[.5]", "the payload must be a JSON object")]
+    [InlineData("[1] [2]", "the payload is not JSON: ")]
+    public void Tells_json_that_is_not_an_object_from_text_that_is_not_json(string json, string message)
+    {
+        Assert.StartsWith(message, Rejected(json, RejectionReason.MalformedJson).Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Rejects_invalid_utf8()
     {
