@@ -1,12 +1,13 @@
 using System.Globalization;
 using Gradebook.Bench;
 
-// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|query|latency|memory|all> [--events N] [--seconds S] [--engines sqlite,postgres]
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|all> [--events N] [--seconds S] [--engines sqlite,postgres]
 var scenario = args.FirstOrDefault() ?? "all";
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
 {
     ["ingest"] = IngestBenchmark.RunAsync,
+    ["parse"] = ParseBenchmark.RunAsync,
     ["query"] = QueryBenchmark.RunAsync,
     ["latency"] = LatencyBenchmark.RunAsync,
     ["memory"] = MemoryBenchmark.RunAsync,

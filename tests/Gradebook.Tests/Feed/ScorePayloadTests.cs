@@ -60,6 +60,64 @@ public class ScorePayloadTests
     }
 
     [Fact]
+    public void Keeps_the_score_of_an_event_with_a_nested_unknown_field()
+    {
+        var score = Accepted("""{"studentId":"a","exam":1,"score":0.5,"meta":{"x":[1,2]}}""");
+        Assert.Equal(new Score("a", 1, 0.5), score);
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""[]""")]
+    [InlineData("""[[],{},[{}],{"":[]}]""")]
+    [InlineData("""{"a":{"b":{"c":[1,{"d":[true,false,null]}]}}}""")]
+    [InlineData("""123456789012345678901234567890123456789""")]
+    [InlineData("""-1.5e+9999""")]
+    [InlineData("""[1e-400, -0, 0.0e0, 1E400]""")]
+    [InlineData("""" "\"\\\/\b\f\n\r\t\u0000\u00e9\ud83d\ude00" """")]
+    [InlineData("""{"studentId":"b","exam":2,"score":3}""")]
+    [InlineData("""{"é":"😀","日本":[" "],"\u0000":null}""")]
+    [InlineData("""{"dup":1,"dup":[2],"dup":{}}""")]
+    [InlineData(" [ 1 , \n\t\r 2 ] ")]
+    public void Ignores_any_json_value_in_an_unknown_field(string value)
+    {
+        var score = Accepted($$"""{"studentId":"a","exam":1,"score":0.5,"x":{{value}},"y":{{value}}}""");
+        Assert.Equal(new Score("a", 1, 0.5), score);
+    }
+
+    [Fact]
+    public void Ignores_an_unknown_field_given_twice()
+    {
+        Assert.Equal(0.5, Accepted("""{"x":1,"studentId":"a","x":{"y":2},"exam":1,"x":[],"score":0.5}""").Value);
+    }
+
+    [Fact]
+    public void Ignores_values_nested_up_to_the_depth_bound_and_rejects_deeper_ones()
+    {
+        // The payload's own object is one level, the unknown field's value the rest.
+        var deepest = new string('[', ScorePayload.MaxDepth - 1) + new string(']', ScorePayload.MaxDepth - 1);
+        Accepted($$"""{"studentId":"a","exam":1,"score":0.5,"x":{{deepest}}}""");
+
+        var tooDeep = $$"""{"studentId":"a","exam":1,"score":0.5,"x":[{{deepest}}]}""";
+        Assert.Contains("depth", Rejected(tooDeep, RejectionReason.MalformedJson).Message, StringComparison.Ordinal);
+        var farTooDeep = $$"""{"studentId":"a","exam":1,"score":0.5,"x":{{new string('[', 100_000)}}}""";
+        Rejected(farTooDeep, RejectionReason.MalformedJson);
+    }
+
+    [Fact]
+    public void Reads_the_relaxed_form_anywhere_outside_strings()
+    {
+        var score = Accepted("""{ $id_1: "x", studentId: "a .5: {b: .5}", exam: 1, score: -.0, meta: {x: [.5, -.25, {y: .125}]} }""");
+        Assert.Equal(new Score("a .5: {b: .5}", 1, 0.0), score);
+    }
+
+    [Fact]
+    public void Reads_a_known_key_written_with_escapes()
+    {
+        Assert.Equal(new Score("a", 1, 0.5), Accepted("""{"stud\u0065ntId":"a","\u0065xam":1,"scor\u0065":0.5}"""));
+    }
+
+    [Fact]
     public void Decodes_escapes_and_keeps_ids_exactly()
     {
         Assert.Equal("O'Brien \"Jr\"\\é😀/", Accepted("""{"studentId":"O'Brien \"Jr\"\\\u00e9\ud83d\ude00\/","exam":1,"score":1}""").StudentId);
@@ -84,14 +142,36 @@ public class ScorePayloadTests
     [InlineData("""{"studentId":"a","exam":1,"score":0x1}""")]
     [InlineData("""{"studentId":"a","exam":1,"score":tru}""")]
     [InlineData("""{"studentId":"a\q","exam":1,"score":1}""")]
-    [InlineData("""{"studentId":"a","exam":1,"score":{"v":1}}""")]
-    [InlineData("""{"studentId":["a"],"exam":1,"score":1}""")]
     [InlineData("""{'studentId':'a','exam':1,'score':1}""")]
     [InlineData("""{"studentId":"a""")]
     [InlineData("{\"studentId\":\"a\tb\",\"exam\":1,\"score\":1}")]
+    [InlineData("\"studentId\"")]
+    [InlineData("null")]
+    [InlineData("\uFEFF{\"studentId\":\"a\",\"exam\":1,\"score\":1}")]
+    [InlineData("""{"studentId":"a","exam":1,"score":1,"x":[1,2}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":1,"x":{"y":1,}}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":1,"x":[1]]}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":1,"x":{a b: 1}}""")]
+    [InlineData("""{studentId:"a",exam:1,score:1} {}""")]
+    [InlineData("""{studentId:"a",exam:1,score:1,}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":- .5}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":+.5}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":1.5.5}""")]
+    [InlineData("""{"studentId":"a","exam":1,"score":1 /* a comment */}""")]
     public void Rejects_malformed_json(string json)
     {
         Rejected(json, RejectionReason.MalformedJson);
+    }
+
+    [Theory]
+    [InlineData("[1,2,3]", "the payload must be a JSON object")]
+    [InlineData("\"a\"", "the payload must be a JSON object")]
+    [InlineData("[1,2", "the payload is not JSON: ")]
+    [InlineData("[.5]", "the payload must be a JSON object")]
+    [InlineData("[1] [2]", "the payload is not JSON: ")]
+    public void Tells_json_that_is_not_an_object_from_text_that_is_not_json(string json, string message)
+    {
+        Assert.StartsWith(message, Rejected(json, RejectionReason.MalformedJson).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,6 +183,29 @@ public class ScorePayloadTests
         Assert.Null(score);
         Assert.Equal(RejectionReason.InvalidUtf8, rejection!.Reason);
         Rejected("""{"studentId":"\ud83d","exam":1,"score":1}""", RejectionReason.InvalidUtf8);
+    }
+
+    [Fact]
+    public void Rejects_invalid_utf8_anywhere_in_the_payload()
+    {
+        var bytes = Encoding.UTF8.GetBytes("""{"studentId":"a","exam":1,"score":1,"x":["ab"]}""");
+        bytes[^4] = 0xC0;
+        var (score, rejection) = ScorePayload.Read(bytes);
+        Assert.Null(score);
+        Assert.Equal(RejectionReason.InvalidUtf8, rejection!.Reason);
+    }
+
+    [Fact]
+    public void Rejects_an_unpaired_surrogate_escape_in_a_key()
+    {
+        Rejected("""{"studentId":"a","exam":1,"score":1,"\udfaa\ud800":0}""", RejectionReason.InvalidUtf8);
+    }
+
+    [Fact]
+    public void Skips_an_unknown_value_without_decoding_its_escapes()
+    {
+        // Its escapes are valid JSON whatever UTF-16 they spell; only the values Gradebook keeps are decoded.
+        Assert.Equal(new Score("a", 1, 1), Accepted("""{"studentId":"a","exam":1,"score":1,"x":"\ud800\ud800"}"""));
     }
 
     [Theory]
@@ -130,6 +233,8 @@ public class ScorePayloadTests
     [InlineData("""{"studentId":"","exam":1,"score":1}""")]
     [InlineData("""{"studentId":"a\nb","exam":1,"score":1}""")]
     [InlineData("""{"studentId":"a\u0000","exam":1,"score":1}""")]
+    [InlineData("""{"studentId":["a"],"exam":1,"score":1}""")]
+    [InlineData("""{"studentId":{"id":"a"},"exam":1,"score":1}""")]
     public void Rejects_an_invalid_student_id(string json)
     {
         Rejected(json, RejectionReason.InvalidStudentId);
@@ -146,6 +251,10 @@ public class ScorePayloadTests
     [InlineData("\"10393\"")]
     [InlineData("10393.5")]
     [InlineData("1e3")]
+    [InlineData("1.0")]
+    [InlineData("1E+0")]
+    [InlineData("-.5")]
+    [InlineData("[1]")]
     [InlineData("-1")]
     [InlineData("9007199254740992")]
     [InlineData("99999999999999999999999")]
@@ -162,7 +271,10 @@ public class ScorePayloadTests
     [InlineData("2")]
     [InlineData("1e400")]
     [InlineData("null")]
-    public void Rejects_a_score_outside_zero_to_one(string score)
+    [InlineData("-.5")]
+    [InlineData("{\"v\":1}")]
+    [InlineData("[0.5]")]
+    public void Rejects_a_score_that_is_not_a_number_from_zero_to_one(string score)
     {
         Rejected($$"""{"studentId":"a","exam":1,"score":{{score}}}""", RejectionReason.InvalidScore);
     }
