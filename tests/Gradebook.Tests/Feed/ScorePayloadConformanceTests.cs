@@ -1,5 +1,6 @@
 using System.Text;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.Feed;

@@ -1,4 +1,6 @@
+using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Grading;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 
