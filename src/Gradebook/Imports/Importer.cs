@@ -14,7 +14,7 @@ internal sealed partial class Importer(Store store, TimeProvider time, ILogger<I
     /// <summary>How many conflicting student ids a log line names; the count covers them all.</summary>
     private const int MaxLoggedConflicts = 10;
 
-    public async Task<ImportOutcome> ImportAsync(byte[] document)
+    public async Task<ImportOutcome> ImportAsync(byte[] document, string client)
     {
         var receivedAt = time.GetUtcNow();
         var (results, rejection) = MarkrReader.Read(document);
@@ -22,13 +22,13 @@ internal sealed partial class Importer(Store store, TimeProvider time, ILogger<I
         // Not cancelled with the request: a document that was read in full is recorded even if its sender goes away.
         if (rejection is not null)
         {
-            var rejectedId = await store.RecordRejectedImportAsync(receivedAt, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
-            LogRejected(rejectedId, rejection.Code, rejection.Message);
+            var rejectedId = await store.RecordRejectedImportAsync(receivedAt, client, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
+            LogRejected(rejectedId, client, rejection.Code, rejection.Message);
             return new ImportOutcome(rejectedId, 0, [], rejection);
         }
 
-        var stored = await store.WriteImportAsync(receivedAt, document, results!, CancellationToken.None);
-        LogAccepted(stored.ImportId, results!.Count, document.Length);
+        var stored = await store.WriteImportAsync(receivedAt, client, document, results!, CancellationToken.None);
+        LogAccepted(stored.ImportId, client, results!.Count, document.Length);
         if (stored.NameConflicts.Count > 0)
         {
             LogNameConflicts(
@@ -40,11 +40,11 @@ internal sealed partial class Importer(Store store, TimeProvider time, ILogger<I
         return new ImportOutcome(stored.ImportId, results.Count, stored.NameConflicts, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} accepted: {ResultCount} results, {Bytes} bytes")]
-    private partial void LogAccepted(long importId, int resultCount, int bytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} accepted: {ResultCount} results, {Bytes} bytes")]
+    private partial void LogAccepted(long importId, string client, int resultCount, int bytes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} rejected ({Reason}): {Message}")]
-    private partial void LogRejected(long importId, string reason, string message);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} rejected ({Reason}): {Message}")]
+    private partial void LogRejected(long importId, string client, string reason, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} student ids have more than one name on record, kept side by side: {StudentIds}")]
     private partial void LogNameConflicts(long importId, int count, string studentIds);

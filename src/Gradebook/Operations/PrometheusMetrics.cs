@@ -203,6 +203,7 @@ internal static class MetricsEndpoints
         routes.MapGet("/metrics", (PrometheusMetrics metrics) =>
                 TypedResults.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"))
             .WithTags("Operations")
+            .RequireAuthorization(Auth.Scopes.OperationsRead)
             .WithSummary("Metrics in the Prometheus text exposition format.");
         return routes;
     }

@@ -21,11 +21,11 @@ internal abstract partial class Store
     /// and its students' names. Returns the students of the document who now have more than one name.
     /// </summary>
     public async Task<StoredImport> WriteImportAsync(
-        DateTimeOffset receivedAt, byte[] document, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken)
+        DateTimeOffset receivedAt, string client, byte[] document, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        var importId = await InsertImportAsync(connection, transaction, receivedAt, document, "accepted", null, results.Count, cancellationToken);
+        var importId = await InsertImportAsync(connection, transaction, receivedAt, client, document, "accepted", null, results.Count, cancellationToken);
         await MergeImportAsync(connection, transaction, importId, results, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -34,11 +34,11 @@ internal abstract partial class Store
 
     /// <summary>Records a rejected document with its reason, alone in its transaction: nothing of it reaches the results.</summary>
     public async Task<long> RecordRejectedImportAsync(
-        DateTimeOffset receivedAt, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken)
+        DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken);
-        var importId = await InsertImportAsync(connection, transaction, receivedAt, document, "rejected", reason, resultCount, cancellationToken);
+        var importId = await InsertImportAsync(connection, transaction, receivedAt, client, document, "rejected", reason, resultCount, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return importId;
     }
@@ -49,6 +49,7 @@ internal abstract partial class Store
         DbConnection connection,
         DbTransaction transaction,
         DateTimeOffset receivedAt,
+        string client,
         byte[] document,
         string outcome,
         string? reason,
@@ -61,6 +62,7 @@ internal abstract partial class Store
         insert.Add("outcome", outcome);
         insert.Add("reason", reason);
         insert.Add("result_count", resultCount);
+        insert.Add("client", client);
         return Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 

@@ -13,7 +13,7 @@ public abstract partial class StoreContract
         var store = await NewStoreAsync();
         MarkrResult[] results = [Result(0, "a", 13, 20, "Jane", "Austen"), Result(1, "b", 5, 10, null, null), Result(2, "a", 14, 25, "Jane", "Austen")];
 
-        var stored = await store.WriteImportAsync(DateTimeOffset.UtcNow, [1, 2, 3], results, CancellationToken.None);
+        var stored = await store.WriteImportAsync(DateTimeOffset.UtcNow, "scanner", [1, 2, 3], results, CancellationToken.None);
 
         Assert.Equal(1, stored.ImportId);
         Assert.Empty(stored.NameConflicts);
@@ -28,7 +28,7 @@ public abstract partial class StoreContract
     {
         var store = await NewStoreAsync();
 
-        var id = await store.RecordRejectedImportAsync(DateTimeOffset.UtcNow, [60, 120], "malformed_xml: nope", null, CancellationToken.None);
+        var id = await store.RecordRejectedImportAsync(DateTimeOffset.UtcNow, "scanner", [60, 120], "malformed_xml: nope", null, CancellationToken.None);
 
         Assert.Equal(1, id);
         Assert.Equal(["rejected|malformed_xml: nope|"], await RowsAsync(store, "SELECT outcome, reason, result_count FROM imports"));
@@ -40,9 +40,9 @@ public abstract partial class StoreContract
     public async Task A_second_name_for_a_student_is_kept_beside_the_first_and_reported_with_it()
     {
         var store = await NewStoreAsync();
-        await store.WriteImportAsync(DateTimeOffset.UtcNow, [1], [Result(0, "a", 1, 2, "Jane", null)], CancellationToken.None);
+        await store.WriteImportAsync(DateTimeOffset.UtcNow, "scanner", [1], [Result(0, "a", 1, 2, "Jane", null)], CancellationToken.None);
 
-        var stored = await store.WriteImportAsync(DateTimeOffset.UtcNow, [2], [Result(0, "a", 1, 2, "Jane", "Austen"), Result(1, "z", 1, 2, "Zed", null)], CancellationToken.None);
+        var stored = await store.WriteImportAsync(DateTimeOffset.UtcNow, "scanner", [2], [Result(0, "a", 1, 2, "Jane", "Austen"), Result(1, "z", 1, 2, "Zed", null)], CancellationToken.None);
 
         var conflict = Assert.Single(stored.NameConflicts);
         Assert.Equal("a", conflict.StudentId);
