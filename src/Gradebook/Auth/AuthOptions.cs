@@ -113,6 +113,12 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
                 failures.Add("Auth:Jwt:Authority and Auth:Jwt:SigningKey are two ways to check tokens: give one.");
             }
 
+            if (!string.IsNullOrWhiteSpace(jwt.Authority)
+                && !(Uri.TryCreate(jwt.Authority, UriKind.Absolute, out var authority) && authority.Scheme == Uri.UriSchemeHttps))
+            {
+                failures.Add($"Auth:Jwt:Authority must be an absolute https URL (its signing keys are fetched from it), got '{jwt.Authority}'.");
+            }
+
             if (!string.IsNullOrWhiteSpace(jwt.SigningKey))
             {
                 if (string.IsNullOrWhiteSpace(jwt.Issuer))

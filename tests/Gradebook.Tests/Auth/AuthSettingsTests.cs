@@ -4,8 +4,11 @@ using Microsoft.Extensions.Configuration;
 
 namespace Gradebook.Tests.Auth;
 
-/// <summary>Without authentication Gradebook serves loopback only, and says so; anything wider needs credentials or an explicit choice.</summary>
-public sealed class LoopbackRuleTests : IDisposable
+/// <summary>
+/// Without authentication Gradebook serves loopback only, and says so; anything wider needs credentials or an explicit
+/// choice. Broken authentication settings stop start-up with a line that names them.
+/// </summary>
+public sealed class AuthSettingsTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
@@ -96,6 +99,14 @@ public sealed class LoopbackRuleTests : IDisposable
         Assert.Contains("Auth:Jwt:Audience is required", message, StringComparison.Ordinal);
         Assert.Contains("Auth:Jwt:Issuer is required", message, StringComparison.Ordinal);
         Assert.Contains("Auth:Jwt:SigningKey must be base64 of at least 32 bytes", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_authority_must_be_https()
+    {
+        var options = new AuthOptions { Jwt = { Authority = "http://login.example.org/realms/school", Audience = "gradebook" } };
+
+        Assert.Contains("Auth:Jwt:Authority must be an absolute https URL", Validate(options, new()).FailureMessage, StringComparison.Ordinal);
     }
 
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(AuthOptions options, Dictionary<string, string?> settings) =>
