@@ -20,7 +20,7 @@ public abstract partial class StoreContract
         var exam = await store.GetExamAsync(1234, CancellationToken.None);
         Assert.Equal([new ExamResult("a", 14.0 / 25), new ExamResult("b", 0.5)], exam!.Results);
         Assert.Equal(["a|Jane|Austen|1"], await RowsAsync(store, "SELECT student_id, first_name, last_name, first_import FROM student_names"));
-        Assert.Equal(["1|accepted||3|3"], await RowsAsync(store, "SELECT id, outcome, reason, result_count, length(document) FROM imports"));
+        Assert.Equal(["1|accepted||3|3|scanner"], await RowsAsync(store, "SELECT id, outcome, reason, result_count, length(document), client FROM imports"));
     }
 
     [StoreFact]
@@ -31,7 +31,7 @@ public abstract partial class StoreContract
         var id = await store.RecordRejectedImportAsync(DateTimeOffset.UtcNow, "scanner", [60, 120], "malformed_xml: nope", null, CancellationToken.None);
 
         Assert.Equal(1, id);
-        Assert.Equal(["rejected|malformed_xml: nope|"], await RowsAsync(store, "SELECT outcome, reason, result_count FROM imports"));
+        Assert.Equal(["rejected|malformed_xml: nope||scanner"], await RowsAsync(store, "SELECT outcome, reason, result_count, client FROM imports"));
         Assert.Empty(await store.ListExamsAsync(-1, 10, CancellationToken.None));
         Assert.Empty(await RowsAsync(store, "SELECT student_id FROM student_names"));
     }
