@@ -9,7 +9,7 @@ namespace Gradebook.Bench;
 /// </summary>
 internal static class QueryBenchmark
 {
-    private const int Concurrency = 4;
+    internal const int Concurrency = 4;
 
     public static async Task<Report> RunAsync(BenchOptions options)
     {
@@ -86,7 +86,7 @@ internal static class QueryBenchmark
         return times;
     }
 
-    private static async Task<(List<double> Milliseconds, TimeSpan Elapsed)> LoadAsync(HttpClient client, Func<string> nextUrl, TimeSpan duration)
+    internal static async Task<(List<double> Milliseconds, TimeSpan Elapsed)> LoadAsync(HttpClient client, Func<string> nextUrl, TimeSpan duration)
     {
         var latencies = new List<double>();
         var clock = Stopwatch.StartNew();

@@ -1,4 +1,5 @@
 using Gradebook.Api;
+using Gradebook.Auth;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
@@ -13,6 +14,12 @@ using Microsoft.Extensions.Options;
 if (args.FirstOrDefault() == "rebuild")
 {
     return await RebuildCommand.RunAsync(args[1..]);
+}
+
+// `dotnet run -- new-api-key [name]` prints a new API key and the settings that admit it, and exits.
+if (args.FirstOrDefault() == "new-api-key")
+{
+    return ApiKeys.RunNewKeyCommand(args[1..]);
 }
 
 // `dotnet run -- emulator` serves only the emulated feed, for running it on its own.
@@ -31,6 +38,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);
+    builder.Services.AddGradebookAuth(builder.Configuration);
 }
 else
 {
@@ -66,6 +74,7 @@ if (emulatorOnly)
 }
 else
 {
+    app.UseGradebookAuth();
     app.MapOpenApi();
     app.MapHealth();
     app.MapMetrics();

@@ -1,4 +1,5 @@
 using Gradebook.Api;
+using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,8 @@ internal static class ExamEndpoints
 {
     public static IEndpointRouteBuilder MapExams(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/exams").WithTags("Exams");
+        var group = routes.MapGroup("/exams").WithTags("Exams")
+            .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
         group.MapGet("/", async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem>> (
             string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Gradebook.Api;
+using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -9,7 +10,8 @@ internal static class ResultEndpoints
 {
     public static IEndpointRouteBuilder MapResults(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/results").WithTags("Results");
+        var group = routes.MapGroup("/results").WithTags("Results")
+            .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
         group.MapGet("/{testId}/aggregate", async Task<Results<Ok<ResultAggregate>, ValidationProblem, ProblemHttpResult>> (
             string testId, ReadStore store, CancellationToken cancellationToken) =>

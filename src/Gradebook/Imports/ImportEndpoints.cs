@@ -1,3 +1,4 @@
+using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -17,7 +18,8 @@ internal static class ImportEndpoints
 
     public static IEndpointRouteBuilder MapImports(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/import").WithTags("Imports");
+        var group = routes.MapGroup("/import").WithTags("Imports")
+            .RequireAuthorization(Scopes.ScoresImport).RequireRateLimiting(RateLimits.Imports);
 
         group.MapPost("/", async Task<Results<Created<ImportReceipt>, ProblemHttpResult>> (
             HttpContext context, Importer importer, IOptions<ImportOptions> options, CancellationToken cancellationToken) =>
@@ -40,7 +42,7 @@ internal static class ImportEndpoints
                     StatusCodes.Status413PayloadTooLarge, "The document is too large.", $"A document may be at most {limit} bytes.");
             }
 
-            var outcome = await importer.ImportAsync(document);
+            var outcome = await importer.ImportAsync(document, Clients.Name(context.User));
             return outcome.Rejection switch
             {
                 null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, outcome.NameConflicts)),

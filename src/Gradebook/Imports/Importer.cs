@@ -15,7 +15,7 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
     /// <summary>How many conflicting student ids a log line names; the count covers them all.</summary>
     private const int MaxLoggedConflicts = 10;
 
-    public async Task<ImportOutcome> ImportAsync(byte[] document)
+    public async Task<ImportOutcome> ImportAsync(byte[] document, string client)
     {
         var receivedAt = time.GetUtcNow();
         var (results, rejection) = MarkrReader.Read(document);
@@ -23,14 +23,15 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
         // Not cancelled with the request: a document that was read in full is recorded even if its sender goes away.
         if (rejection is not null)
         {
-            var rejectedId = await store.RecordRejectedAsync(receivedAt, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
-            LogRejected(rejectedId, rejection.Code, rejection.Message);
+            var rejectedId = await store.RecordRejectedAsync(
+                receivedAt, client, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
+            LogRejected(rejectedId, client, rejection.Code, rejection.Message);
             return new ImportOutcome(rejectedId, 0, [], rejection);
         }
 
         var stored = await store.WriteAcceptedAsync(
-            receivedAt, document, [.. results!.Select(r => r.AsResult())], MarkrResult.Names(results!), CancellationToken.None);
-        LogAccepted(stored.ImportId, results!.Count, document.Length);
+            receivedAt, client, document, [.. results!.Select(r => r.AsResult())], MarkrResult.Names(results!), CancellationToken.None);
+        LogAccepted(stored.ImportId, client, results!.Count, document.Length);
         if (stored.NameConflicts.Count > 0)
         {
             LogNameConflicts(
@@ -42,11 +43,11 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
         return new ImportOutcome(stored.ImportId, results.Count, stored.NameConflicts, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} accepted: {ResultCount} results, {Bytes} bytes")]
-    private partial void LogAccepted(long importId, int resultCount, int bytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} accepted: {ResultCount} results, {Bytes} bytes")]
+    private partial void LogAccepted(long importId, string client, int resultCount, int bytes);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} rejected ({Reason}): {Message}")]
-    private partial void LogRejected(long importId, string reason, string message);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} rejected ({Reason}): {Message}")]
+    private partial void LogRejected(long importId, string client, string reason, string message);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} student ids have more than one name on record, kept side by side: {StudentIds}")]
     private partial void LogNameConflicts(long importId, int count, string studentIds);

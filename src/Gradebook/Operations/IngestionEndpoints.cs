@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gradebook.Api;
+using Gradebook.Auth;
 using Gradebook.Feed;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,7 +31,7 @@ internal static class IngestionEndpoints
 {
     public static IEndpointRouteBuilder MapIngestion(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/ingestion").WithTags("Ingestion");
+        var group = routes.MapGroup("/ingestion").WithTags("Ingestion").RequireAuthorization(Scopes.OperationsRead);
 
         group.MapGet("/", async (FeedStatus status, FeedStore store, TimeProvider time, CancellationToken cancellationToken) =>
         {

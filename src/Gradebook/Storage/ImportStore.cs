@@ -26,6 +26,7 @@ internal sealed class ImportStore(StoreEngine engine)
     /// </summary>
     public async Task<StoredImport> WriteAcceptedAsync(
         DateTimeOffset receivedAt,
+        string client,
         byte[] document,
         IReadOnlyList<MarkedResult> results,
         IReadOnlyList<GivenName> names,
@@ -33,20 +34,20 @@ internal sealed class ImportStore(StoreEngine engine)
     {
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
-        var importId = await InsertAsync(connection, transaction, receivedAt, document, "accepted", null, results.Count, cancellationToken);
+        var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "accepted", null, results.Count, cancellationToken);
         await MergeAsync(connection, transaction, importId, results, names, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new StoredImport(importId, conflicts);
     }
 
-    /// <summary>Records a rejected document with its reason, alone in its transaction: nothing of it reaches the results.</summary>
+    /// <summary>Records a rejected document with its reason and the client that sent it, alone in its transaction: nothing of it reaches the results.</summary>
     public async Task<long> RecordRejectedAsync(
-        DateTimeOffset receivedAt, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken)
+        DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken)
     {
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
-        var importId = await InsertAsync(connection, transaction, receivedAt, document, "rejected", reason, resultCount, cancellationToken);
+        var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "rejected", reason, resultCount, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return importId;
     }
@@ -83,6 +84,7 @@ internal sealed class ImportStore(StoreEngine engine)
         DbConnection connection,
         DbTransaction transaction,
         DateTimeOffset receivedAt,
+        string client,
         byte[] document,
         string outcome,
         string? reason,
@@ -97,6 +99,7 @@ internal sealed class ImportStore(StoreEngine engine)
                 outcome,
                 reason,
                 result_count = resultCount,
+                client,
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -1,4 +1,5 @@
 using Gradebook.Api;
+using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.Features;
@@ -12,7 +13,8 @@ internal static class StudentEndpoints
 
     public static IEndpointRouteBuilder MapStudents(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/students").WithTags("Students");
+        var group = routes.MapGroup("/students").WithTags("Students")
+            .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
         group.MapGet("/", async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem>> (
             string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>

@@ -49,7 +49,7 @@ public abstract partial class StoreContract
         ];
         foreach (var document in documents)
         {
-            await importer.ImportAsync(Markr.Bytes(document));
+            await importer.ImportAsync(Markr.Bytes(document), "scanner");
         }
     }
 
@@ -113,8 +113,8 @@ public abstract partial class StoreContract
     {
         var store = await NewStoreAsync();
         var importer = new Importer(store.Imports, TimeProvider.System, NullLogger<Importer>.Instance);
-        await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 1, 10, 20, "Amy", "Ng"))));
-        var second = await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 2, 18, 20, "Amy", "Ng"), Markr.Result("bob", 2, 5, 20, "Bob", "Li"))));
+        await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 1, 10, 20, "Amy", "Ng"))), "scanner");
+        var second = await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 2, 18, 20, "Amy", "Ng"), Markr.Result("bob", 2, 5, 20, "Bob", "Li"))), "scanner");
         // Stands in for a stricter rule: the stored document no longer passes validation.
         await ExecuteAsync(
             store,
@@ -148,6 +148,7 @@ public abstract partial class StoreContract
         // Stands in for a rule that has since been relaxed: a name then counted as too long.
         await store.RecordRejectedImportAsync(
             DateTimeOffset.UtcNow,
+            "scanner",
             document,
             "invalid_results: 1 of 2 results is invalid; nothing in the document was stored.\nresult 0 (line 3, student-number 'amy'): first-name must be at most 2 characters, got 3",
             2,
@@ -169,7 +170,7 @@ public abstract partial class StoreContract
         var store = await NewStoreAsync();
         const string reason = "not_results: The root element is <mcq-test-results>, not <markr-results>.";
         // Stands in for an older reader that expected another root element: its sender was told to fix its software.
-        await store.RecordRejectedImportAsync(DateTimeOffset.UtcNow, Markr.Bytes(Markr.Example), reason, null, CancellationToken.None);
+        await store.RecordRejectedImportAsync(DateTimeOffset.UtcNow, "scanner", Markr.Bytes(Markr.Example), reason, null, CancellationToken.None);
 
         var report = await store.RebuildAsync(CancellationToken.None);
 

@@ -58,12 +58,12 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
         Reads.ListRejectionsAsync(after, limit, cancellationToken);
 
     public Task<StoredImport> WriteImportAsync(
-        DateTimeOffset receivedAt, byte[] document, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken) =>
-        Imports.WriteAcceptedAsync(receivedAt, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), cancellationToken);
+        DateTimeOffset receivedAt, string client, byte[] document, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken) =>
+        Imports.WriteAcceptedAsync(receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), cancellationToken);
 
     public Task<long> RecordRejectedImportAsync(
-        DateTimeOffset receivedAt, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken) =>
-        Imports.RecordRejectedAsync(receivedAt, document, reason, resultCount, cancellationToken);
+        DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken) =>
+        Imports.RecordRejectedAsync(receivedAt, client, document, reason, resultCount, cancellationToken);
 
     public Task<RebuildReport> RebuildAsync(CancellationToken cancellationToken) =>
         new Rebuilder(new RebuildStore(Engine, Imports)).RunAsync(cancellationToken);
