@@ -52,6 +52,7 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     if (!emulatorOnly)
     {
+        app.Services.GetRequiredService<FeedCatalog>();
         var version = await app.Services.GetRequiredService<Migrations>().MigrateAsync(CancellationToken.None);
         var dialect = app.Services.GetRequiredService<StoreEngine>().Dialect;
         LogStoreReady(app.Logger, dialect, version);
@@ -83,7 +84,7 @@ else
     app.MapExams();
     app.MapImports();
     app.MapResults();
-    if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
+    if (app.Services.GetRequiredService<FeedCatalog>().UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);
         app.MapEmulator();

@@ -17,6 +17,7 @@ namespace Gradebook.Api;
 [JsonSerializable(typeof(ImportReceipt))]
 [JsonSerializable(typeof(List<InvalidResult>))]
 [JsonSerializable(typeof(IngestionReport))]
+[JsonSerializable(typeof(FleetReport))]
 [JsonSerializable(typeof(Page<RejectedEvent>))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(long))]

@@ -1,43 +1,34 @@
 using System.Threading.Channels;
 using Gradebook.Grading;
 using Gradebook.Storage;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Options;
 
 namespace Gradebook.Feed;
 
 /// <summary>
-/// Reads the live feed forever and commits what it reads. Two loops joined by a bounded queue: the reader parses
-/// Server-Sent Events and validates each one; the writer commits them in batches, one transaction per batch.
-/// The reader reconnects with backoff, resuming from the last <em>committed</em> event id.
+/// Reads one feed and commits what it reads, for as long as this instance holds the feed's lease. Two loops joined by
+/// a bounded queue: the reader parses Server-Sent Events and validates each one; the writer commits them in batches,
+/// one transaction per batch, each proving the lease. The reader reconnects with backoff, resuming from the last
+/// <em>committed</em> event id. Stopping drains: reading ends, everything received is committed. Losing the lease
+/// ends both loops at once and commits nothing more: the feed's new owner resumes from the last committed event.
 /// </summary>
 internal sealed partial class FeedIngestion(
+    IngestedFeed feed,
+    FeedLease lease,
     FeedStore store,
-    IOptions<FeedOptions> options,
-    FeedStatus status,
     FeedMetrics metrics,
-    IServer server,
-    IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<FeedIngestion> logger) : BackgroundService
+    ILogger<FeedIngestion> logger)
 {
-    public const string EmulatorSource = "emulator";
+    private readonly FeedOptions _options = feed.Options;
+    private readonly FeedStatus _status = feed.Status;
 
-    private readonly FeedOptions _options = options.Value;
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Ingests from <paramref name="url"/> until <paramref name="stoppingToken"/> fires (then drains) or the lease is lost (then throws <see cref="FeedLeaseLostException"/>).</summary>
+    public async Task RunAsync(Uri url, CancellationToken stoppingToken)
     {
-        if (!_options.Enabled)
-        {
-            status.Enter(ConnectionState.Stopped, time.GetUtcNow());
-            return;
-        }
-
-        var (source, url) = await ResolveFeedAsync(stoppingToken);
-        status.Source = source;
+        var source = feed.Name;
+        _status.Source = source;
         var cursor = await store.GetCursorAsync(source, stoppingToken);
-        status.LastCommittedEventId = cursor?.LastEventId;
+        _status.LastCommittedEventId = cursor?.LastEventId;
         LogStarting(source, url, cursor?.LastEventId);
 
         var queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(_options.QueueCapacity)
@@ -46,43 +37,35 @@ internal sealed partial class FeedIngestion(
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        var writing = WriteAsync(source, queue.Reader);
+        using var lost = new CancellationTokenSource();
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
+        var writing = WriteAsync(queue.Reader, lost);
         try
         {
-            await ReadAsync(url, queue.Writer, stoppingToken);
+            await ReadAsync(url, queue.Writer, reading.Token);
         }
         finally
         {
-            // Shutting down: stop reading, but commit everything already received before returning.
+            // Stopping: reading has ended; commit everything already received before returning (unless the lease is lost).
             queue.Writer.Complete();
-            await writing;
-            status.Enter(ConnectionState.Stopped, time.GetUtcNow());
-            LogStopped(source, status.LastCommittedEventId, status.Pending);
+            try
+            {
+                await writing;
+            }
+            finally
+            {
+                _status.Enter(ConnectionState.Stopped, time.GetUtcNow());
+                if (lost.IsCancellationRequested)
+                {
+                    LogLost(source, _status.LastCommittedEventId, _status.Pending);
+                    _status.DropPending();
+                }
+                else
+                {
+                    LogStopped(source, _status.LastCommittedEventId, _status.Pending);
+                }
+            }
         }
-    }
-
-    private async Task<(string Source, Uri Url)> ResolveFeedAsync(CancellationToken cancellationToken)
-    {
-        if (!_options.UsesEmulator)
-        {
-            return (_options.Url!, new Uri(_options.Url!));
-        }
-
-        // The embedded emulator is served by this host, so its address is known only once the server listens.
-        var started = new TaskCompletionSource();
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(cancellationToken);
-        }
-
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The embedded emulator needs the host to listen on an HTTP address; set Feed:Url instead.");
-        var loopback = address
-            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal);
-        return (EmulatorSource, new Uri(new Uri(loopback), "/scores"));
     }
 
     private async Task ReadAsync(Uri url, ChannelWriter<FeedEvent> queue, CancellationToken cancellationToken)
@@ -105,19 +88,19 @@ internal sealed partial class FeedIngestion(
             try
             {
                 // Last-Event-ID must name the last committed event, so the writer catches up before reconnecting.
-                await status.WhenAllCommittedAsync(cancellationToken);
-                status.Enter(ConnectionState.Connecting, time.GetUtcNow());
+                await _status.WhenAllCommittedAsync(cancellationToken);
+                _status.Enter(ConnectionState.Connecting, time.GetUtcNow());
                 await using var connection = await FeedConnection.OpenAsync(
-                    http, url, status.LastCommittedEventId, _options, time, cancellationToken);
-                status.Enter(ConnectionState.Connected, time.GetUtcNow());
-                status.LastError = null;
-                LogConnected(url, status.LastCommittedEventId);
+                    http, url, _status.LastCommittedEventId, _options, time, cancellationToken);
+                _status.Enter(ConnectionState.Connected, time.GetUtcNow());
+                _status.LastError = null;
+                LogConnected(url, _status.LastCommittedEventId);
                 try
                 {
                     await foreach (var received in connection.ReadEventsAsync(time, _options.MaxEventBytes, cancellationToken))
                     {
                         // Counted before it is queued, so the writer can never commit an event not yet counted.
-                        status.Received(received.ReceivedAt);
+                        _status.Received(received.ReceivedAt);
                         if (!queue.TryWrite(received))
                         {
                             try
@@ -127,7 +110,7 @@ internal sealed partial class FeedIngestion(
                             catch (OperationCanceledException)
                             {
                                 // Stopping while the queue was full: this event was never queued; the feed sends it again.
-                                status.Abandoned();
+                                _status.Abandoned();
                                 throw;
                             }
                         }
@@ -149,19 +132,19 @@ internal sealed partial class FeedIngestion(
             catch (FeedNoContentException e)
             {
                 // 204 asks a browser to stop reconnecting; a service that must ingest forever asks again, slowly.
-                status.LastError = e.Message;
+                _status.LastError = e.Message;
                 delay = _options.MaxReconnectDelay;
             }
             catch (Exception e) when (e is HttpRequestException or HttpIOException or IOException or TimeoutException or FeedProtocolException)
             {
-                status.LastError = e.Message;
+                _status.LastError = e.Message;
             }
 
-            status.Enter(ConnectionState.WaitingToReconnect, time.GetUtcNow());
-            status.CountReconnect();
-            metrics.Reconnected();
+            _status.Enter(ConnectionState.WaitingToReconnect, time.GetUtcNow());
+            _status.CountReconnect();
+            metrics.Reconnected(feed.Name);
             delay ??= policy.Delay(failures++, retry);
-            LogDisconnected(url, status.LastError, delay.Value.TotalMilliseconds);
+            LogDisconnected(url, _status.LastError, delay.Value.TotalMilliseconds);
             try
             {
                 await Task.Delay(delay.Value, time, cancellationToken);
@@ -173,23 +156,35 @@ internal sealed partial class FeedIngestion(
         }
     }
 
-    private async Task WriteAsync(string source, ChannelReader<FeedEvent> queue)
+    private async Task WriteAsync(ChannelReader<FeedEvent> queue, CancellationTokenSource lost)
     {
         var batch = new List<FeedEvent>(_options.BatchSize);
-        while (await queue.WaitToReadAsync())
+        try
         {
-            while (batch.Count < _options.BatchSize && queue.TryRead(out var e))
+            while (await queue.WaitToReadAsync())
             {
-                batch.Add(e);
-            }
+                while (batch.Count < _options.BatchSize && queue.TryRead(out var e))
+                {
+                    batch.Add(e);
+                }
 
-            await CommitAsync(source, batch);
-            batch.Clear();
+                await CommitAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (FeedLeaseLostException)
+        {
+            // Nothing more of this feed may be committed here: stop reading at once, keep nothing of what is queued.
+            await lost.CancelAsync();
+            throw;
         }
     }
 
-    /// <summary>Commits one batch, retrying until the store takes it: a batch is never dropped.</summary>
-    private async Task CommitAsync(string source, List<FeedEvent> batch)
+    /// <summary>
+    /// Commits one batch, retrying until the store takes it: a batch is never dropped while the lease is held. A lost
+    /// lease ends the retries: the batch is the new owner's to read again.
+    /// </summary>
+    private async Task CommitAsync(List<FeedEvent> batch)
     {
         var policy = new ReconnectPolicy(_options.ReconnectDelay, _options.MaxReconnectDelay, new Random());
         var started = time.GetTimestamp();
@@ -197,19 +192,24 @@ internal sealed partial class FeedIngestion(
         {
             try
             {
-                await store.WriteBatchAsync(source, batch, CancellationToken.None);
+                await store.WriteBatchAsync(lease, batch, CancellationToken.None);
                 break;
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
+            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException or InvalidOperationException)
             {
+                if (await lease.IsLostAsync(CancellationToken.None))
+                {
+                    throw new FeedLeaseLostException(feed.Name, e);
+                }
+
                 var delay = policy.Delay(attempt, null);
                 LogCommitFailed(e, batch.Count, delay.TotalMilliseconds);
                 await Task.Delay(delay, time);
             }
         }
 
-        metrics.Committed(batch, time.GetElapsedTime(started));
-        status.Committed(batch.Count, batch.LastOrDefault(e => e.EventId is not null)?.EventId, time.GetUtcNow());
+        metrics.Committed(feed.Name, batch, time.GetElapsedTime(started));
+        _status.Committed(batch.Count, batch.LastOrDefault(e => e.EventId is not null)?.EventId, time.GetUtcNow());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming after event {LastEventId}")]
@@ -226,4 +226,7 @@ internal sealed partial class FeedIngestion(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} events left uncommitted")]
     private partial void LogStopped(string source, string? lastEventId, long pending);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of feed {Source}: stopped at once, last committed event {LastEventId}; {Pending} events received here are left to the feed's next owner")]
+    private partial void LogLost(string source, string? lastEventId, long pending);
 }

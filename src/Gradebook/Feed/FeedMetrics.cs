@@ -1,10 +1,9 @@
 using System.Diagnostics.Metrics;
-
 using Gradebook.Grading;
 
 namespace Gradebook.Feed;
 
-/// <summary>The ingestion's instruments, on the <c>Gradebook</c> meter.</summary>
+/// <summary>The ingestion's instruments, on the <c>Gradebook</c> meter; every measurement carries the feed's name as <c>feed</c>.</summary>
 internal sealed class FeedMetrics
 {
     public const string MeterName = "Gradebook";
@@ -14,7 +13,7 @@ internal sealed class FeedMetrics
     private readonly Histogram<double> _commitDuration;
     private readonly Counter<long> _reconnects;
 
-    public FeedMetrics(IMeterFactory meters, FeedStatus status, TimeProvider time)
+    public FeedMetrics(IMeterFactory meters, FeedCatalog catalog, TimeProvider time)
     {
         var meter = meters.Create(MeterName);
         _events = meter.CreateCounter<long>("feed.events", "{event}", "Feed events committed, by outcome.");
@@ -23,22 +22,29 @@ internal sealed class FeedMetrics
         _commitDuration = meter.CreateHistogram<double>("feed.commit.duration", "s", "Time to commit one batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
         _reconnects = meter.CreateCounter<long>("feed.reconnects", "{reconnect}", "Times the feed connection was lost or refused.");
-        meter.CreateObservableGauge("feed.pending", () => status.Pending, "{event}", "Events received but not yet committed.");
-        meter.CreateObservableGauge("feed.lag", () => status.Lag(time.GetUtcNow()).TotalSeconds, "s",
+        meter.CreateObservableGauge("feed.pending", () => Each(catalog, f => f.Status.Pending), "{event}", "Events received but not yet committed.");
+        meter.CreateObservableGauge("feed.lag", () => Each(catalog, f => f.Status.Lag(time.GetUtcNow()).TotalSeconds), "s",
             "Age of the oldest event received but not yet committed (0 when all are committed).");
-        meter.CreateObservableGauge("feed.connected", () => status.State == ConnectionState.Connected ? 1 : 0, "{connection}",
-            "1 while connected to the feed.");
+        meter.CreateObservableGauge("feed.connected", () => Each(catalog, f => f.Status.State == ConnectionState.Connected ? 1 : 0), "{connection}",
+            "1 while this instance is connected to the feed.");
     }
 
-    public void Committed(IReadOnlyList<FeedEvent> batch, TimeSpan duration)
+    public void Committed(string feed, IReadOnlyList<FeedEvent> batch, TimeSpan duration)
     {
-        var (accepted, rejected, ignored) = FeedEvent.CountOutcomes(batch);
-        _events.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
-        _events.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
-        _events.Add(ignored, new KeyValuePair<string, object?>("outcome", "ignored"));
-        _batchSize.Record(batch.Count);
-        _commitDuration.Record(duration.TotalSeconds);
+        var counts = FeedEvent.CountOutcomes(batch);
+        var tag = Tag(feed);
+        _events.Add(counts.Accepted, tag, new KeyValuePair<string, object?>("outcome", "accepted"));
+        _events.Add(counts.Rejected, tag, new KeyValuePair<string, object?>("outcome", "rejected"));
+        _events.Add(counts.Ignored, tag, new KeyValuePair<string, object?>("outcome", "ignored"));
+        _batchSize.Record(batch.Count, tag);
+        _commitDuration.Record(duration.TotalSeconds, tag);
     }
 
-    public void Reconnected() => _reconnects.Add(1);
+    public void Reconnected(string feed) => _reconnects.Add(1, Tag(feed));
+
+    private static KeyValuePair<string, object?> Tag(string feed) => new("feed", feed);
+
+    private static IEnumerable<Measurement<T>> Each<T>(FeedCatalog catalog, Func<IngestedFeed, T> value)
+        where T : struct =>
+        catalog.Feeds.Select(f => new Measurement<T>(value(f), Tag(f.Name)));
 }

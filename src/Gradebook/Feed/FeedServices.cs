@@ -1,17 +1,16 @@
-using Microsoft.Extensions.Options;
-
 namespace Gradebook.Feed;
 
 internal static class FeedServices
 {
-    /// <summary>Registers the live feed reader.</summary>
+    /// <summary>Registers the configured feeds and this instance's part in ingesting them.</summary>
     public static IServiceCollection AddFeedIngestion(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<FeedOptions>().Bind(configuration.GetSection(FeedOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<FeedOptions>, FeedOptionsValidator>();
-        services.AddSingleton<FeedStatus>();
+        // Read when first asked for, which Program does before the server starts, so a bad feed stops start-up with one line.
+        services.AddSingleton(_ => FeedCatalog.Read(configuration));
+        services.AddOptions<FleetOptions>().Bind(configuration.GetSection(FleetOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<FeedMetrics>();
-        services.AddHostedService<FeedIngestion>();
+        services.AddSingleton<FeedSupervisor>();
+        services.AddHostedService(provider => provider.GetRequiredService<FeedSupervisor>());
         return services;
     }
 }

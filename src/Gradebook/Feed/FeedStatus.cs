@@ -7,6 +7,9 @@ internal enum ConnectionState
     Connected,
     WaitingToReconnect,
     Stopped,
+
+    /// <summary>Another instance holds the feed, or will: this one stands by to take it over.</summary>
+    Standby,
 }
 
 /// <summary>Everything <see cref="FeedStatus"/> knows, taken at one instant.</summary>
@@ -78,7 +81,12 @@ internal sealed class FeedStatus
                 _stateSince = now;
             }
 
-            _disconnectedSince = state == ConnectionState.Connected ? null : _disconnectedSince ?? now;
+            // Taking a feed over starts its retry budget afresh: it was not this instance's to connect before.
+            var takingOver = _state is ConnectionState.Standby or ConnectionState.Stopped
+                && state is not (ConnectionState.Standby or ConnectionState.Stopped);
+            _disconnectedSince = state == ConnectionState.Connected ? null
+                : takingOver ? now
+                : _disconnectedSince ?? now;
             _state = state;
         }
     }
@@ -126,6 +134,16 @@ internal sealed class FeedStatus
 
             _lastCommittedEventId = lastEventId ?? _lastCommittedEventId;
             _lastCommitAt = at;
+            SignalIfAllCommitted();
+        }
+    }
+
+    /// <summary>Forgets the events received but not committed: the lease was lost, and the feed's next owner reads them again.</summary>
+    public void DropPending()
+    {
+        lock (_gate)
+        {
+            _uncommitted.Clear();
             SignalIfAllCommitted();
         }
     }

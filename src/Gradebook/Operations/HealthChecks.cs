@@ -27,32 +27,48 @@ internal sealed class StoreHealthCheck(StoreEngine engine, Migrations migrations
     }
 }
 
-/// <summary>Ready while the feed is connected, or has been disconnected for less than its retry budget.</summary>
-internal sealed class FeedHealthCheck(FeedStatus status, IOptions<FeedOptions> options, TimeProvider time) : IHealthCheck
+/// <summary>
+/// Ready while every feed is connected here, or owned by another live instance, or has been disconnected here for less
+/// than its retry budget. A feed that no live instance owns is degraded: some instance takes it at its next heartbeat.
+/// </summary>
+internal sealed class FeedHealthCheck(FeedCatalog catalog, FeedSupervisor supervisor, TimeProvider time) : IHealthCheck
 {
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!options.Value.Enabled)
+        if (!catalog.Enabled)
         {
             return Task.FromResult(HealthCheckResult.Healthy("ingestion is disabled"));
         }
 
         var now = time.GetUtcNow();
-        var feed = status.Snapshot(now);
-        var state = IngestionEndpoints.StateName(feed.State);
-        if (feed.State == ConnectionState.Connected)
+        var checks = catalog.Feeds.Select(feed => Check(feed, now)).ToList();
+        var worst = checks.Min(c => c.Status);
+        return Task.FromResult(new HealthCheckResult(worst, string.Join("; ", checks.Select(c => c.Description))));
+    }
+
+    private (HealthStatus Status, string Description) Check(IngestedFeed feed, DateTimeOffset now)
+    {
+        var status = feed.Status.Snapshot(now);
+        var state = IngestionEndpoints.StateName(status.State);
+        if (status.State == ConnectionState.Connected)
         {
-            return Task.FromResult(HealthCheckResult.Healthy($"connected to {feed.Source}"));
+            return (HealthStatus.Healthy, $"{feed.Name}: connected");
         }
 
-        var down = now - (feed.DisconnectedSince ?? _started);
-        var lastError = feed.LastError;
-        return Task.FromResult(down <= options.Value.RetryBudget
-            ? HealthCheckResult.Degraded($"{state}, disconnected for {down.TotalSeconds:F0} s, within the retry budget; last error: {lastError}")
-            : HealthCheckResult.Unhealthy(
-                $"{state}, disconnected for {down.TotalSeconds:F0} s, past the retry budget of {options.Value.RetryBudget.TotalSeconds:F0} s; last error: {lastError}"));
+        if (status.State == ConnectionState.Standby)
+        {
+            return supervisor.View.OwnerOf(feed.Name) is { } owner
+                ? (HealthStatus.Healthy, $"{feed.Name}: standby, owned by {owner}")
+                : (HealthStatus.Degraded, $"{feed.Name}: no live instance owns it yet");
+        }
+
+        var down = now - (status.DisconnectedSince ?? _started);
+        return down <= feed.Options.RetryBudget
+            ? (HealthStatus.Degraded, $"{feed.Name}: {state}, disconnected for {down.TotalSeconds:F0} s, within the retry budget; last error: {status.LastError}")
+            : (HealthStatus.Unhealthy,
+                $"{feed.Name}: {state}, disconnected for {down.TotalSeconds:F0} s, past the retry budget of {feed.Options.RetryBudget.TotalSeconds:F0} s; last error: {status.LastError}");
     }
 }
 

@@ -4,12 +4,20 @@ using Gradebook.Auth;
 using Gradebook.Feed;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Gradebook.Operations;
 
-/// <summary>What the feed reader is doing, for the people who run Gradebook.</summary>
-internal sealed record IngestionReport(
-    string? Source,
+/// <summary>What this instance is, and each configured feed: who owns it, what this instance sees of it, and its counts.</summary>
+internal sealed record IngestionReport(string Instance, IReadOnlyList<FeedReport> Feeds);
+
+/// <summary>
+/// One feed: its owner (a live instance, or null), its state as this instance sees it (<c>standby</c> where another
+/// instance ingests it), and its resume point and counts from the database, the same on every instance.
+/// </summary>
+internal sealed record FeedReport(
+    string Name,
+    string? Owner,
     string State,
     DateTimeOffset? StateSince,
     string? LastError,
@@ -24,6 +32,11 @@ internal sealed record IngestionReport(
     double LagSeconds,
     DateTimeOffset? LastCommitAt);
 
+/// <summary>The live instances of the fleet, each with its last heartbeat and the feeds it owns.</summary>
+internal sealed record FleetReport(IReadOnlyList<InstanceReport> Instances);
+
+internal sealed record InstanceReport(string Id, DateTimeOffset StartedAt, DateTimeOffset HeartbeatAt, IReadOnlyList<string> Feeds);
+
 /// <summary>A rejected feed event as it was received, with why it was rejected.</summary>
 internal sealed record RejectedEvent(long Id, string Source, string? EventId, string EventType, string Data, string Reason, DateTimeOffset ReceivedAt);
 
@@ -33,28 +46,38 @@ internal static class IngestionEndpoints
     {
         var group = routes.MapGroup("/ingestion").WithTags("Ingestion").RequireAuthorization(Scopes.OperationsRead);
 
-        group.MapGet("/", async (FeedStatus status, FeedStore store, TimeProvider time, CancellationToken cancellationToken) =>
+        group.MapGet("/", async (
+            FeedCatalog catalog, FeedSupervisor supervisor, FleetStore fleet, FeedStore store, IOptions<FleetOptions> options, TimeProvider time,
+            CancellationToken cancellationToken) =>
         {
             var now = time.GetUtcNow();
-            var feed = status.Snapshot(now);
-            var counts = feed.Source is { } source ? await store.GetCursorAsync(source, cancellationToken) : null;
-            return TypedResults.Ok(new IngestionReport(
-                feed.Source,
-                StateName(feed.State),
-                feed.StateSince,
-                feed.LastError,
-                counts?.LastEventId ?? feed.LastCommittedEventId,
-                counts?.Received ?? 0,
-                counts?.Accepted ?? 0,
-                counts?.Rejected ?? 0,
-                counts?.Ignored ?? 0,
-                feed.Reconnects,
-                feed.LastEventAt is { } last ? (now - last).TotalSeconds : null,
-                feed.Pending,
-                feed.Lag.TotalSeconds,
-                feed.LastCommitAt));
+            var view = await FleetViewAsync(fleet, options.Value, cancellationToken);
+            var feeds = new List<FeedReport>();
+            foreach (var feed in catalog.Feeds)
+            {
+                var status = feed.Status.Snapshot(now);
+                var counts = await store.GetCursorAsync(feed.Name, cancellationToken);
+                feeds.Add(new FeedReport(
+                    feed.Name,
+                    view.OwnerOf(feed.Name),
+                    StateName(status.State),
+                    status.StateSince,
+                    status.LastError,
+                    counts?.LastEventId ?? status.LastCommittedEventId,
+                    counts?.Received ?? 0,
+                    counts?.Accepted ?? 0,
+                    counts?.Rejected ?? 0,
+                    counts?.Ignored ?? 0,
+                    status.Reconnects,
+                    status.LastEventAt is { } last ? (now - last).TotalSeconds : null,
+                    status.Pending,
+                    status.Lag.TotalSeconds,
+                    status.LastCommitAt));
+            }
+
+            return TypedResults.Ok(new IngestionReport(supervisor.InstanceId, feeds));
         })
-        .WithSummary("The feed connection, counts of received events by outcome (kept across restarts), reconnects and lag.");
+        .WithSummary("This instance's id, and each feed: its owner, its connection as this instance sees it, counts by outcome (kept across restarts), reconnects and lag.");
 
         group.MapGet("/rejections", async Task<Results<Ok<Page<RejectedEvent>>, ValidationProblem>> (
             string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
@@ -79,7 +102,28 @@ internal static class IngestionEndpoints
         })
         .WithSummary("Rejected feed events with their raw data and the reason, oldest first.");
 
+        routes.MapGet("/fleet", async (FleetStore fleet, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
+            {
+                var view = await FleetViewAsync(fleet, options.Value, cancellationToken);
+                return TypedResults.Ok(new FleetReport([.. view.Instances.Select(i => new InstanceReport(
+                    i.Id,
+                    i.StartedAt,
+                    i.HeartbeatAt,
+                    [.. view.Owners.Where(o => o.Value == i.Id).Select(o => o.Key).Order(StringComparer.Ordinal)]))]));
+            })
+            .WithTags("Ingestion")
+            .RequireAuthorization(Scopes.OperationsRead)
+            .WithSummary("The live instances of the fleet, with their last heartbeat and the feeds each owns.");
+
         return routes;
+    }
+
+    /// <summary>The fleet as the database has it now, on whichever instance is asked.</summary>
+    private static async Task<FleetView> FleetViewAsync(FleetStore fleet, FleetOptions options, CancellationToken cancellationToken)
+    {
+        var instances = await fleet.LiveInstancesAsync(options.InstanceTimeout, cancellationToken);
+        var owners = await fleet.FeedOwnersAsync(cancellationToken);
+        return new FleetView(instances, owners.ToDictionary(o => o.Source, o => o.Owner, StringComparer.Ordinal));
     }
 
     public static string StateName(ConnectionState state) => state switch
@@ -89,6 +133,7 @@ internal static class IngestionEndpoints
         ConnectionState.Connected => "connected",
         ConnectionState.WaitingToReconnect => "waiting-to-reconnect",
         ConnectionState.Stopped => "stopped",
+        ConnectionState.Standby => "standby",
         _ => throw new ArgumentOutOfRangeException(nameof(state)),
     };
 }

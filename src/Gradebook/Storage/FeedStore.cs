@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Gradebook.Grading;
 
 namespace Gradebook.Storage;
@@ -5,11 +6,31 @@ namespace Gradebook.Storage;
 /// <summary>The feed's writes: each batch with its raw record, its results and the feed's cursor, in one transaction.</summary>
 internal sealed class FeedStore(StoreEngine engine)
 {
-    /// <summary>Writes one batch of feed events in one transaction: the raw record, the results, the aggregates and the feed's cursor.</summary>
-    public async Task WriteBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one batch of the leased feed's events in one transaction: the raw record, the results, the aggregates and
+    /// the feed's cursor, after proving inside the transaction that the lease still holds the feed.
+    /// </summary>
+    public async Task WriteBatchAsync(FeedLease lease, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
-        await using var connection = await engine.OpenAsync(cancellationToken);
+        var (connection, owned) = await lease.ConnectionAsync(cancellationToken);
+        try
+        {
+            await WriteBatchAsync(lease, connection, events, cancellationToken);
+        }
+        finally
+        {
+            if (owned)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(FeedLease lease, DbConnection connection, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        var source = lease.Feed;
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
+        await lease.ProveAsync(connection, transaction, cancellationToken);
         await engine.InsertRawEventsAsync(connection, transaction, source, events, cancellationToken);
         await engine.MergeAsync(connection, transaction, AcceptedResults(events), cancellationToken);
         var counts = FeedEvent.CountOutcomes(events);

@@ -58,6 +58,9 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
+    public override async Task<FeedLease?> TryLeaseFeedAsync(string feed, CancellationToken cancellationToken) =>
+        await PostgresFeedLease.TryTakeAsync(feed, _dataSource, cancellationToken);
+
     public override StoreUnavailableException? Unavailable(Exception exception)
     {
         if (exception is not (NpgsqlException or SocketException or TimeoutException))

@@ -62,6 +62,13 @@ internal static partial class Sql
     public static readonly SqlFile UpdateImportOutcome = new("writes/update_import_outcome.sql");
     public static readonly SqlFile RecomputeAggregates = new("writes/recompute_aggregates.sql");
 
+    public static readonly SqlFile Heartbeat = new("writes/heartbeat.sql");
+    public static readonly SqlFile LeaveFleet = new("writes/leave_fleet.sql");
+    public static readonly SqlFile ClaimFeed = new("writes/claim_feed.sql");
+    public static readonly SqlFile ReleaseFeed = new("writes/release_feed.sql");
+    public static readonly SqlFile LiveInstances = new("queries/live_instances.sql");
+    public static readonly SqlFile FeedOwners = new("queries/feed_owners.sql");
+
     /// <summary>SQLite only: the bulk path for the raw record.</summary>
     public static readonly SqlFile InsertRawEvents = new("writes/insert_raw_events.sql");
 

@@ -40,12 +40,20 @@ internal sealed class SqliteEngine : StoreEngine
 
     public string DataSource { get; }
 
+    /// <summary>The database file's full path; null for an in-memory database.</summary>
+    public string? FilePath => DataSource is { Length: > 0 } path && path != ":memory:" && !path.StartsWith("file::memory:", StringComparison.Ordinal)
+        ? Path.GetFullPath(path)
+        : null;
+
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
+
+    public override Task<FeedLease?> TryLeaseFeedAsync(string feed, CancellationToken cancellationToken) =>
+        Task.FromResult<FeedLease?>(SqliteFeedLease.TryTake(feed, this));
 
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {

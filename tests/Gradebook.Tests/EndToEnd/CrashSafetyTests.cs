@@ -1,4 +1,5 @@
 using Gradebook.Emulator;
+using Gradebook.Feed;
 using Gradebook.Grading;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
@@ -36,7 +37,7 @@ public sealed class CrashSafetyTests : IDisposable
     {
         await using var emulator = await EmulatorServer.StartAsync(Feed);
         var store = await Scores.NewSqliteStoreAsync(_directory);
-        var source = emulator.ScoresUrl.ToString();
+        var source = FeedCatalog.ShorthandName;
 
         using (var first = GradebookProcess.Start(Environment(emulator)))
         {
@@ -60,7 +61,7 @@ public sealed class CrashSafetyTests : IDisposable
     {
         await using var emulator = await EmulatorServer.StartAsync(Feed);
         var store = await Scores.NewSqliteStoreAsync(_directory);
-        var source = emulator.ScoresUrl.ToString();
+        var source = FeedCatalog.ShorthandName;
 
         using (var first = GradebookProcess.Start(Environment(emulator)))
         {

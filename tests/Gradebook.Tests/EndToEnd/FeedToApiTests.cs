@@ -31,7 +31,7 @@ public sealed class FeedToApiTests : IDisposable
         var store = StoreHarness.Of(factory.Services);
 
         var cursor = await Eventually.Until(
-            () => store.GetFeedAsync(emulator.ScoresUrl.ToString(), CancellationToken.None),
+            () => store.GetFeedAsync(FeedCatalog.ShorthandName, CancellationToken.None),
             c => c?.Received == options.MaxEvents);
         Assert.Equal(new FeedCursor { LastEventId = "20000", Received = 20_000, Accepted = 20_000, Rejected = 0, Ignored = 0 }, cursor);
 
@@ -82,13 +82,13 @@ public sealed class FeedToApiTests : IDisposable
         factory.UseKestrel(0);
         factory.StartServer();
         using var client = factory.CreateClient();
-        var status = factory.Services.GetRequiredService<FeedStatus>();
+        var status = factory.Services.GetRequiredService<FeedCatalog>().Feeds.Single().Status;
 
         var page = await Eventually.Until(
             () => client.GetFromJsonAsync<JsonElement>("/students"),
             p => p.GetProperty("items").GetArrayLength() > 0);
 
-        Assert.Equal(FeedIngestion.EmulatorSource, status.Source);
+        Assert.Equal(FeedCatalog.EmulatorName, status.Source);
         var id = page.GetProperty("items")[0].GetProperty("studentId").GetString()!;
         var student = await client.GetFromJsonAsync<JsonElement>("/students/" + Uri.EscapeDataString(id));
         var exam = student.GetProperty("results")[0].GetProperty("exam").GetInt64();

@@ -19,40 +19,59 @@ public sealed class PostgresFeedTests(PostgresServer server) : IDisposable
     public void Dispose() => _directory.Dispose();
 
     [PostgresFact]
-    public async Task Two_instances_ingesting_one_feed_into_one_database_end_with_what_one_would_store()
+    public async Task Two_instances_sharing_two_feeds_each_ingest_one_and_end_with_what_one_would_store()
     {
-        var options = new EmulatorOptions { EventsPerSecond = 0, Students = 300, MaxEvents = 30_000, Seed = 23, MinBurst = 20, MaxBurst = 300 };
-        await using var emulator = await EmulatorServer.StartAsync(options);
+        // Two feeds over one pool of students and the same exam numbers, so the two owners merge into the same results
+        // at the same time: the highest score must win and no update may be lost or deadlock.
+        EmulatorOptions[] feeds =
+        [
+            new() { EventsPerSecond = 0, Students = 300, MaxEvents = 15_000, Seed = 23, MinBurst = 20, MaxBurst = 300 },
+            new() { EventsPerSecond = 0, Students = 300, MaxEvents = 15_000, Seed = 24, MinBurst = 20, MaxBurst = 300 },
+        ];
+        await using var north = await EmulatorServer.StartAsync(feeds[0]);
+        await using var south = await EmulatorServer.StartAsync(feeds[1]);
         var connectionString = await server.CreateDatabaseAsync();
         var settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = "Postgres",
             ["ConnectionStrings:Gradebook"] = connectionString,
-            ["Feed:Url"] = emulator.ScoresUrl.ToString(),
+            ["Feeds:north:Url"] = north.ScoresUrl.ToString(),
+            ["Feeds:south:Url"] = south.ScoresUrl.ToString(),
             ["Feed:BatchSize"] = "250",
+            ["Fleet:HeartbeatInterval"] = "00:00:00.100",
         };
         await using (var first = new GradebookFactory(settings))
         await using (var second = new GradebookFactory(settings))
         {
-            // Started together, so they migrate one fresh database and then ingest the same events at the same time.
+            // Started together, so they migrate one fresh database and then share the feeds out.
             await Task.WhenAll(Task.Run(() => first.Services), Task.Run(() => second.Services));
-            await Task.WhenAll(AllCommittedAsync(first, options), AllCommittedAsync(second, options));
+            var store = StoreHarness.Of(first.Services);
+            foreach (var (name, options) in new[] { ("north", feeds[0]), ("south", feeds[1]) })
+            {
+                var last = options.MaxEvents.ToString(CultureInfo.InvariantCulture);
+                await Eventually.Until(() => store.GetFeedAsync(name, CancellationToken.None), c => c?.LastEventId == last, TimeSpan.FromMinutes(3));
+            }
 
             using var client = first.CreateClient();
-            await AssertStoredExactlyAsync(client, options);
+            await AssertStoredExactlyAsync(client, feeds);
         }
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT (SELECT count(*) FROM raw_events), (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database())", connection);
+            """
+            SELECT (SELECT count(*) FROM raw_events), (SELECT count(DISTINCT (source, event_id)) FROM raw_events),
+                   (SELECT deadlocks FROM pg_stat_database WHERE datname = current_database())
+            """,
+            connection);
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        Assert.True(reader.GetInt64(0) > options.MaxEvents, "Both instances should have written part of the feed.");
+        Assert.Equal(feeds.Sum(f => f.MaxEvents), reader.GetInt64(0));
+        Assert.Equal(feeds.Sum(f => f.MaxEvents), reader.GetInt64(1));
 
         // Read after both hosts have stopped, when their sessions have reported their statistics: a deadlock would
         // have failed a batch, which the host retries, so only this counter would show it.
-        Assert.Equal(0, reader.GetInt64(1));
+        Assert.Equal(0, reader.GetInt64(2));
     }
 
     [PostgresFact]
@@ -100,15 +119,15 @@ public sealed class PostgresFeedTests(PostgresServer server) : IDisposable
 
     private static async Task AllCommittedAsync(GradebookFactory host, EmulatorOptions options)
     {
-        var status = host.Services.GetRequiredService<FeedStatus>();
+        var status = host.Services.GetRequiredService<FeedCatalog>().Feeds.Single().Status;
         var last = options.MaxEvents.ToString(CultureInfo.InvariantCulture);
         await Eventually.Until(() => Task.FromResult(status.LastCommittedEventId), id => id == last, TimeSpan.FromMinutes(3));
     }
 
     /// <summary>Every list and every detail equals the emulator's events with the highest score kept per student and exam.</summary>
-    private static async Task AssertStoredExactlyAsync(HttpClient client, EmulatorOptions options)
+    private static async Task AssertStoredExactlyAsync(HttpClient client, params EmulatorOptions[] feeds)
     {
-        var expected = ScoreSequence.All(options)
+        var expected = feeds.SelectMany(ScoreSequence.All)
             .GroupBy(e => (e.StudentId, e.Exam))
             .Select(g => (g.Key.StudentId, g.Key.Exam, Score: g.Max(e => e.Score)))
             .ToList();

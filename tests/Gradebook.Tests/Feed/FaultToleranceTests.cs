@@ -35,7 +35,7 @@ public sealed class FaultToleranceTests : IDisposable
     {
         var store = StoreHarness.Of(gradebook.Services);
         var cursor = await Eventually.Until(
-            () => store.GetFeedAsync(feed.ToString(), CancellationToken.None),
+            () => store.GetFeedAsync(FeedCatalog.ShorthandName, CancellationToken.None),
             c => c is not null && (done ?? (c => c.Accepted >= last))(c));
 
         var expected = GoodFeed.Expected(last);
@@ -52,7 +52,7 @@ public sealed class FaultToleranceTests : IDisposable
         Assert.Equal(expected.OrderBy(p => p.Key), stored.OrderBy(p => p.Key));
         // Received is counted per batch, apart from the outcomes; the raw record is counted here, by row.
         Assert.Equal(cursor!.Received, cursor.Accepted + cursor.Rejected + cursor.Ignored);
-        Assert.Equal(cursor.Received, await store.RawEventCountAsync(feed.ToString()));
+        Assert.Equal(cursor.Received, await store.RawEventCountAsync(FeedCatalog.ShorthandName));
         return cursor;
     }
 
@@ -63,7 +63,7 @@ public sealed class FaultToleranceTests : IDisposable
         var url = new Uri($"http://127.0.0.1:{port}/scores");
         await using var gradebook = Gradebook(url);
         using var client = gradebook.CreateClient();
-        var status = gradebook.Services.GetRequiredService<FeedStatus>();
+        var status = gradebook.Services.GetRequiredService<FeedCatalog>().Feeds.Single().Status;
         await Eventually.Until(() => Task.FromResult(status.Reconnects), r => r >= 3);
         Assert.NotNull(status.LastError);
 
@@ -221,7 +221,7 @@ public sealed class FaultToleranceTests : IDisposable
 
         // Events 3 and 4 are bad, so the good ones are 1, 2 and 5..20: their results are those of 1..20 less 3 and 4.
         var store = StoreHarness.Of(gradebook.Services);
-        var cursor = await Eventually.Until(() => store.GetFeedAsync(feed.Url.ToString(), CancellationToken.None), c => c?.Received == 20);
+        var cursor = await Eventually.Until(() => store.GetFeedAsync(FeedCatalog.ShorthandName, CancellationToken.None), c => c?.Received == 20);
         Assert.Equal(new FeedCursor { LastEventId = "20", Received = 20, Accepted = 18, Rejected = 2, Ignored = 0 }, cursor);
 
         var rejections = await client.GetFromJsonAsync<JsonElement>("/ingestion/rejections");
@@ -273,14 +273,14 @@ public sealed class FaultToleranceTests : IDisposable
         var downReport = await down.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Unhealthy", downReport.GetProperty("checks").GetProperty("feed").GetProperty("status").GetString());
         Assert.Equal("Healthy", downReport.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
-        var during = await client.GetFromJsonAsync<JsonElement>("/ingestion");
+        var during = (await client.GetFromJsonAsync<JsonElement>("/ingestion")).GetProperty("feeds")[0];
         Assert.NotEqual("connected", during.GetProperty("state").GetString());
         Assert.Contains("503", during.GetProperty("lastError").GetString(), StringComparison.Ordinal);
 
         Volatile.Write(ref healthy, true);
         await AssertStoredAsync(gradebook, feed.Url, 20);
 
-        var after = await client.GetFromJsonAsync<JsonElement>("/ingestion");
+        var after = (await client.GetFromJsonAsync<JsonElement>("/ingestion")).GetProperty("feeds")[0];
         Assert.Equal("connected", after.GetProperty("state").GetString());
         Assert.Equal("20", after.GetProperty("lastCommittedEventId").GetString());
         Assert.Equal(20, after.GetProperty("received").GetInt64());
@@ -291,10 +291,10 @@ public sealed class FaultToleranceTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
         var metrics = await client.GetStringAsync("/metrics");
-        Assert.Contains("gradebook_feed_events{outcome=\"accepted\"} 20\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_feed_connected 1\n", metrics, StringComparison.Ordinal);
+        Assert.Matches("gradebook_feed_events\\{feed=\"default\",outcome=\"accepted\"\\} 20\n", metrics);
+        Assert.Contains("gradebook_feed_connected{feed=\"default\"} 1\n", metrics, StringComparison.Ordinal);
         Assert.Contains("# TYPE gradebook_feed_commit_duration histogram", metrics, StringComparison.Ordinal);
-        Assert.Matches(@"gradebook_feed_reconnects [1-9]\d*\n", metrics);
+        Assert.Matches(@"gradebook_feed_reconnects\{feed=""default""\} [1-9]\d*\n", metrics);
     }
 
     private static int FreePort()

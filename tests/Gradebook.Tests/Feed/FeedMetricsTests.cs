@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Gradebook.Feed;
 using Gradebook.Tests.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -11,9 +12,11 @@ public sealed class FeedMetricsTests : IDisposable
 {
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 22, 3, 5, 0, TimeSpan.Zero));
-    private readonly FeedStatus _status = new();
+    private readonly FeedCatalog _catalog = FeedCatalog.Read(new ConfigurationBuilder().Build());
 
     private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
+
+    private FeedStatus Status => _catalog.Feeds[0].Status;
 
     public void Dispose() => _services.Dispose();
 
@@ -23,16 +26,18 @@ public sealed class FeedMetricsTests : IDisposable
         using var events = Collect<long>("feed.events");
         using var sizes = Collect<int>("feed.batch.size");
         using var durations = Collect<double>("feed.commit.duration");
-        var metrics = new FeedMetrics(Meters, _status, _time);
+        var metrics = new FeedMetrics(Meters, _catalog, _time);
 
         metrics.Committed(
+            "emulator",
             [Scores.Event("amy", 1, 0.5), Scores.Event("bo", 1, 0.9), Scores.Raw("{\"studentId\":\"cy\"}"), Scores.Raw("{}", eventType: "heartbeat")],
             TimeSpan.FromMilliseconds(12));
-        metrics.Committed([Scores.Event("amy", 2, 0.7)], TimeSpan.FromMilliseconds(3));
+        metrics.Committed("emulator", [Scores.Event("amy", 2, 0.7)], TimeSpan.FromMilliseconds(3));
 
         Assert.Equal(3, Total(events, "accepted"));
         Assert.Equal(1, Total(events, "rejected"));
         Assert.Equal(1, Total(events, "ignored"));
+        Assert.All(events.GetMeasurementSnapshot(), m => Assert.Equal("emulator", m.Tags["feed"]));
         Assert.Equal([4, 1], sizes.GetMeasurementSnapshot().Select(m => m.Value));
         Assert.Equal([0.012, 0.003], durations.GetMeasurementSnapshot().Select(m => m.Value));
     }
@@ -41,12 +46,13 @@ public sealed class FeedMetricsTests : IDisposable
     public void Each_lost_connection_counts_one_reconnect()
     {
         using var reconnects = Collect<long>("feed.reconnects");
-        var metrics = new FeedMetrics(Meters, _status, _time);
+        var metrics = new FeedMetrics(Meters, _catalog, _time);
 
-        metrics.Reconnected();
-        metrics.Reconnected();
+        metrics.Reconnected("emulator");
+        metrics.Reconnected("emulator");
 
         Assert.Equal(2, reconnects.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.All(reconnects.GetMeasurementSnapshot(), m => Assert.Equal("emulator", m.Tags["feed"]));
     }
 
     [Fact]
@@ -55,12 +61,12 @@ public sealed class FeedMetricsTests : IDisposable
         using var pending = Collect<long>("feed.pending");
         using var lag = Collect<double>("feed.lag");
         using var connected = Collect<int>("feed.connected");
-        _ = new FeedMetrics(Meters, _status, _time);
+        _ = new FeedMetrics(Meters, _catalog, _time);
 
-        _status.Enter(ConnectionState.Connected, _time.GetUtcNow());
-        _status.Received(_time.GetUtcNow());
+        Status.Enter(ConnectionState.Connected, _time.GetUtcNow());
+        Status.Received(_time.GetUtcNow());
         _time.Advance(TimeSpan.FromSeconds(3));
-        _status.Received(_time.GetUtcNow());
+        Status.Received(_time.GetUtcNow());
         _time.Advance(TimeSpan.FromSeconds(2));
         Observe(pending, lag, connected);
 
@@ -68,8 +74,8 @@ public sealed class FeedMetricsTests : IDisposable
         Assert.Equal(5, lag.LastMeasurement?.Value);
         Assert.Equal(1, connected.LastMeasurement?.Value);
 
-        _status.Committed(2, "2", _time.GetUtcNow());
-        _status.Enter(ConnectionState.WaitingToReconnect, _time.GetUtcNow());
+        Status.Committed(2, "2", _time.GetUtcNow());
+        Status.Enter(ConnectionState.WaitingToReconnect, _time.GetUtcNow());
         Observe(pending, lag, connected);
 
         Assert.Equal(0, pending.LastMeasurement?.Value);

@@ -18,17 +18,17 @@ public sealed class MetricsEndpointTests : IDisposable
         await using var emulator = await EmulatorServer.StartAsync(new EmulatorOptions { EventsPerSecond = 0, MaxEvents = 50, Seed = 5 });
         await using var gradebook = Fed(emulator);
         using var client = gradebook.CreateClient();
-        await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/ingestion"), s => s.GetProperty("accepted").GetInt64() == 50);
+        await Eventually.Until(() => client.GetFromJsonAsync<JsonElement>("/ingestion"), s => s.GetProperty("feeds")[0].GetProperty("accepted").GetInt64() == 50);
 
         using var response = await client.GetAsync("/metrics");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         var metrics = await response.Content.ReadAsStringAsync();
-        Assert.Contains("gradebook_feed_events{outcome=\"accepted\"} 50\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_feed_batch_size_sum 50\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_feed_pending 0\n", metrics, StringComparison.Ordinal);
-        Assert.Contains("gradebook_feed_connected 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_events{feed=\"default\",outcome=\"accepted\"} 50\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_batch_size_sum{feed=\"default\"} 50\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_pending{feed=\"default\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_connected{feed=\"default\"} 1\n", metrics, StringComparison.Ordinal);
         foreach (var (name, type) in new[]
         {
             ("gradebook_feed_events", "gauge"),
@@ -55,12 +55,12 @@ public sealed class MetricsEndpointTests : IDisposable
         await using var idle = GradebookFactory.ApiOnly(_directory.SqliteConnectionString("idle.db"));
         using var fedClient = fed.CreateClient();
         using var idleClient = idle.CreateClient();
-        await Eventually.Until(() => fedClient.GetFromJsonAsync<JsonElement>("/ingestion"), s => s.GetProperty("accepted").GetInt64() == 30);
+        await Eventually.Until(() => fedClient.GetFromJsonAsync<JsonElement>("/ingestion"), s => s.GetProperty("feeds")[0].GetProperty("accepted").GetInt64() == 30);
 
         var fedMetrics = await fedClient.GetStringAsync("/metrics");
         var idleMetrics = await idleClient.GetStringAsync("/metrics");
 
-        Assert.Contains("gradebook_feed_events{outcome=\"accepted\"} 30\n", fedMetrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_events{feed=\"default\",outcome=\"accepted\"} 30\n", fedMetrics, StringComparison.Ordinal);
         Assert.DoesNotContain("gradebook_feed_events{", idleMetrics, StringComparison.Ordinal);
         Assert.DoesNotContain("http_route=\"/ingestion/\"", idleMetrics, StringComparison.Ordinal);
     }

@@ -38,7 +38,7 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
     public Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken cancellationToken) => Migrations.AppliedAsync(cancellationToken);
 
     public Task WriteFeedBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken) =>
-        Feed.WriteBatchAsync(source, events, cancellationToken);
+        Feed.WriteBatchAsync(FeedLease.Unfenced(Engine, source), events, cancellationToken);
 
     public Task<FeedCursor?> GetFeedAsync(string source, CancellationToken cancellationToken) => Feed.GetCursorAsync(source, cancellationToken);
 

@@ -1,0 +1,303 @@
+using System.Security.Cryptography;
+using System.Text;
+using Gradebook.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Gradebook.Feed;
+
+/// <summary>What this instance knows of the fleet, as of its last heartbeat.</summary>
+internal sealed record FleetView(IReadOnlyList<InstanceRow> Instances, IReadOnlyDictionary<string, string?> Owners)
+{
+    public static readonly FleetView Empty = new([], new Dictionary<string, string?>());
+
+    /// <summary>The live instance that owns <paramref name="feed"/>, or null.</summary>
+    public string? OwnerOf(string feed) =>
+        Owners.GetValueOrDefault(feed) is { } owner && Instances.Any(i => i.Id == owner) ? owner : null;
+}
+
+/// <summary>
+/// This instance's part in the fleet. Every heartbeat it says it is alive, counts the live instances, and takes or
+/// gives back feeds so that it holds at most its share, ceil(feeds / instances): a feed it can lease (nobody holds it)
+/// is ingested here; a feed over its share is drained, committed and let go, for another instance to take. Each
+/// instance prefers feeds in its own order (rendezvous hashing), so instances reach for different feeds. Stopping
+/// drains and lets go of every feed, so a standby takes each over at its next heartbeat.
+/// </summary>
+internal sealed partial class FeedSupervisor(
+    FeedCatalog catalog,
+    FleetStore fleet,
+    StoreEngine engine,
+    IServiceProvider services,
+    IOptions<FleetOptions> options,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<FeedSupervisor> logger) : BackgroundService
+{
+    private readonly FleetOptions _options = options.Value;
+    private readonly Dictionary<string, Owned> _owned = new(StringComparer.Ordinal);
+    private volatile FleetView _view = FleetView.Empty;
+
+    public string InstanceId { get; } = options.Value.ResolveInstanceId();
+
+    public FleetView View => _view;
+
+    /// <summary>The feeds this instance ingests now.</summary>
+    public IReadOnlyCollection<string> OwnedFeeds
+    {
+        get
+        {
+            lock (_owned)
+            {
+                return [.. _owned.Keys];
+            }
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!catalog.Enabled)
+        {
+            foreach (var feed in catalog.Feeds)
+            {
+                feed.Status.Enter(ConnectionState.Stopped, time.GetUtcNow());
+            }
+
+            return;
+        }
+
+        foreach (var feed in catalog.Feeds)
+        {
+            feed.Status.Enter(ConnectionState.Standby, time.GetUtcNow());
+        }
+
+        var emulator = catalog.UsesEmulator ? await EmulatorUrlAsync(stoppingToken) : null;
+        LogJoined(InstanceId, catalog.Feeds.Count);
+        try
+        {
+            var first = true;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await BalanceAsync(emulator, takeFeeds: !first, stoppingToken);
+                    first = false;
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException && !stoppingToken.IsCancellationRequested)
+                {
+                    LogFleetUnreachable(e.Message);
+                }
+
+                try
+                {
+                    await Task.Delay(_options.HeartbeatInterval, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await LetGoOfEverythingAsync();
+        }
+    }
+
+    /// <summary>One heartbeat: say this instance is alive, count the fleet, reap ended ingestions, then take or give back feeds.</summary>
+    private async Task BalanceAsync(Uri? emulator, bool takeFeeds, CancellationToken stoppingToken)
+    {
+        await fleet.HeartbeatAsync(InstanceId, stoppingToken);
+        var instances = await fleet.LiveInstancesAsync(_options.InstanceTimeout, stoppingToken);
+        var owners = (await fleet.FeedOwnersAsync(stoppingToken)).ToDictionary(o => o.Source, o => o.Owner, StringComparer.Ordinal);
+        _view = new FleetView(instances, owners);
+
+        await ReapEndedAsync();
+        var share = (catalog.Feeds.Count + Math.Max(1, instances.Count) - 1) / Math.Max(1, instances.Count);
+        var preferred = catalog.Feeds.OrderByDescending(f => Preference(f.Name)).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
+        var owned = OwnedFeeds;
+        foreach (var feed in preferred.Where(f => owned.Contains(f.Name)).Skip(share))
+        {
+            await LetGoAsync(feed.Name, rebalancing: true);
+        }
+
+        if (!takeFeeds)
+        {
+            return;
+        }
+
+        foreach (var feed in preferred)
+        {
+            if (OwnedFeeds.Count >= share || stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (!OwnedFeeds.Contains(feed.Name) && await engine.TryLeaseFeedAsync(feed.Name, stoppingToken) is { } lease)
+            {
+                await StartAsync(feed, lease, feed.Url ?? emulator!, stoppingToken);
+            }
+        }
+    }
+
+    private async Task StartAsync(IngestedFeed feed, FeedLease lease, Uri url, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await fleet.ClaimAsync(lease, InstanceId, stoppingToken);
+        }
+        catch
+        {
+            await lease.DisposeAsync();
+            throw;
+        }
+
+        var previousOwner = _view.Owners.GetValueOrDefault(feed.Name);
+        LogTook(feed.Name, previousOwner);
+        var stop = new CancellationTokenSource();
+        var ingestion = ActivatorUtilities.CreateInstance<FeedIngestion>(services, feed, lease);
+        var running = Task.Run(() => ingestion.RunAsync(url, stop.Token), CancellationToken.None);
+        lock (_owned)
+        {
+            _owned[feed.Name] = new Owned(feed, lease, stop, running);
+        }
+    }
+
+    /// <summary>Forgets the ingestions that ended by themselves (a lost lease), so their feeds can be taken again.</summary>
+    private async Task ReapEndedAsync()
+    {
+        List<Owned> ended;
+        lock (_owned)
+        {
+            ended = [.. _owned.Values.Where(o => o.Running.IsCompleted)];
+        }
+
+        foreach (var owned in ended)
+        {
+            await EndAsync(owned, release: false);
+        }
+    }
+
+    private async Task LetGoAsync(string feed, bool rebalancing)
+    {
+        Owned? owned;
+        lock (_owned)
+        {
+            _owned.TryGetValue(feed, out owned);
+        }
+
+        if (owned is not null)
+        {
+            await owned.Stop.CancelAsync();
+            await EndAsync(owned, release: true);
+            if (rebalancing)
+            {
+                LogGaveBack(feed);
+            }
+        }
+    }
+
+    private async Task LetGoOfEverythingAsync()
+    {
+        foreach (var feed in OwnedFeeds)
+        {
+            await LetGoAsync(feed, rebalancing: false);
+        }
+
+        try
+        {
+            await fleet.LeaveAsync(InstanceId, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
+        {
+            LogFleetUnreachable(e.Message);
+        }
+    }
+
+    /// <summary>Waits for an ingestion to end (drained, or its lease lost), then lets its feed go.</summary>
+    private async Task EndAsync(Owned owned, bool release)
+    {
+        var name = owned.Feed.Name;
+        var lost = false;
+        try
+        {
+            await owned.Running;
+        }
+        catch (FeedLeaseLostException)
+        {
+            lost = true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogIngestionFailed(e, name);
+        }
+
+        if (release && !lost)
+        {
+            try
+            {
+                await fleet.ReleaseAsync(owned.Lease, InstanceId, CancellationToken.None);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or FeedLeaseLostException)
+            {
+                LogFleetUnreachable(e.Message);
+            }
+        }
+
+        await owned.Lease.DisposeAsync();
+        owned.Stop.Dispose();
+        owned.Feed.Status.Enter(ConnectionState.Standby, time.GetUtcNow());
+        lock (_owned)
+        {
+            _owned.Remove(name);
+        }
+
+        if (!lost)
+        {
+            LogReleased(name);
+        }
+    }
+
+    /// <summary>How much this instance prefers <paramref name="feed"/>: each instance ranks the feeds in its own order.</summary>
+    private ulong Preference(string feed) => BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{InstanceId}/{feed}")), 0);
+
+    private async Task<Uri> EmulatorUrlAsync(CancellationToken cancellationToken)
+    {
+        // The embedded emulator is served by this host, so its address is known only once the server listens.
+        var started = new TaskCompletionSource();
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(cancellationToken);
+        }
+
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The embedded emulator needs the host to listen on an HTTP address; set Feed:Url instead.");
+        var loopback = address
+            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal);
+        return new Uri(new Uri(loopback), "/scores");
+    }
+
+    private sealed record Owned(IngestedFeed Feed, FeedLease Lease, CancellationTokenSource Stop, Task Running);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} joined the fleet; {Feeds} feeds configured")]
+    private partial void LogJoined(string instanceId, int feeds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took over feed {Feed} (its owner on record was {PreviousOwner})")]
+    private partial void LogTook(string feed, string? previousOwner);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Giving feed {Feed} back: this instance holds more than its share")]
+    private partial void LogGaveBack(string feed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released feed {Feed}: every event received was committed, and another instance may take it")]
+    private partial void LogReleased(string feed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingesting feed {Feed} failed")]
+    private partial void LogIngestionFailed(Exception exception, string feed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fleet's records cannot be reached ({Reason}); trying again at the next heartbeat")]
+    private partial void LogFleetUnreachable(string reason);
+}
