@@ -46,9 +46,11 @@ internal sealed partial class FeedIngestion(
             FullMode = BoundedChannelFullMode.Wait,
         });
         var writing = WriteAsync(source, queue.Reader);
+        // Reading stops as soon as the host begins to stop, together with the embedded emulator's stream.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         try
         {
-            await ReadAsync(url, queue.Writer, stoppingToken);
+            await ReadAsync(url, queue.Writer, stopping.Token);
         }
         finally
         {
@@ -153,6 +155,11 @@ internal sealed partial class FeedIngestion(
             catch (Exception e) when (e is HttpRequestException or HttpIOException or IOException or TimeoutException or FeedProtocolException)
             {
                 status.LastError = e.Message;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
             }
 
             status.Enter(ConnectionState.WaitingToReconnect, time.GetUtcNow());
