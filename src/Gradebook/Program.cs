@@ -36,11 +36,15 @@ else
     builder.Services.AddHealthChecks();
 }
 
+// A start-up failure is reported below in one line; the host's own report of it would add a stack trace.
+var started = false;
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => started || level < LogLevel.Error);
+
 var app = builder.Build();
 try
 {
     // Settings and the database are checked before the server starts, so a bad one stops start-up with one clear line.
-    app.Services.GetService<IStartupValidator>()?.Validate();
+    ValidateSettings(app.Services);
     if (!emulatorOnly)
     {
         var store = app.Services.GetRequiredService<Store>();
@@ -48,12 +52,9 @@ try
         LogStoreReady(app.Logger, store.Dialect, version);
     }
 }
-catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException
-    || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)))
+catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException or SettingConversionException)
 {
-    // Written straight to stderr: the logger may not flush before the process exits.
-    await Console.Error.WriteLineAsync($"Gradebook cannot start: {e.Message}");
-    return 1;
+    return await CannotStartAsync(e.Message);
 }
 
 app.UseExceptionHandler();
@@ -82,8 +83,46 @@ else
     }
 }
 
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (IOException e)
+{
+    // Kestrel reports an address it cannot bind (in use, not permitted) as an IOException that names the address.
+    return await CannotStartAsync(e.Message);
+}
+catch (FormatException e)
+{
+    return await CannotStartAsync($"the address to listen on is not a URL ({e.Message}); give one like --urls http://127.0.0.1:5080.");
+}
+
+started = true;
+await app.WaitForShutdownAsync();
 return 0;
+
+static async Task<int> CannotStartAsync(string problem)
+{
+    // Written straight to stderr: the logger may not flush before the process exits.
+    await Console.Error.WriteLineAsync($"Gradebook cannot start: {problem}");
+    return 1;
+}
+
+static void ValidateSettings(IServiceProvider services)
+{
+    try
+    {
+        services.GetService<IStartupValidator>()?.Validate();
+    }
+    catch (InvalidOperationException e)
+    {
+        // The configuration binder's only failure: a value that cannot be converted to its setting's type.
+        throw new SettingConversionException(e.Message, e);
+    }
+}
+
+/// <summary>A setting whose text cannot be converted to its type (a word where a number belongs).</summary>
+internal sealed class SettingConversionException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>The host's entry point, visible to the integration tests.</summary>
 public partial class Program
