@@ -59,27 +59,30 @@ catch (Exception e) when (e is StoreUnavailableException or OptionsValidationExc
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
+// Every endpoint goes through one root group, so each GET endpoint answers HEAD as well.
+var routes = app.MapGroup("").AnswerHeadLikeGet();
 if (emulatorOnly)
 {
-    app.MapHealthChecks("/healthz");
-    app.MapEmulator();
+    routes.MapHealthChecks("/healthz").OnlyGetAndHead();
+    routes.MapEmulator();
 }
 else
 {
     // Created now, not at the first scrape, so it hears every measurement from start-up on.
     app.Services.GetRequiredService<PrometheusMetrics>();
-    app.MapOpenApi();
-    app.MapHealth();
-    app.MapMetrics();
-    app.MapIngestion();
-    app.MapStudents();
-    app.MapExams();
-    app.MapImports();
-    app.MapResults();
+    routes.MapOpenApi();
+    routes.MapHealth();
+    routes.MapMetrics();
+    routes.MapIngestion();
+    routes.MapStudents();
+    routes.MapExams();
+    routes.MapImports();
+    routes.MapResults();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);
-        app.MapEmulator();
+        routes.MapEmulator();
     }
 }
 

@@ -42,6 +42,10 @@ internal static partial class EmulatorEndpoints
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
 
         var writer = response.BodyWriter;
         writer.Write(Encoding.UTF8.GetBytes($": gradebook score feed emulator\nretry: {options.Value.RetryMilliseconds}\n\n"));
