@@ -20,6 +20,8 @@ var builder = WebApplication.CreateBuilder(emulatorOnly ? args[1..] : args);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestHandler>();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = LongRequestTargets.MaxRequestLineSize);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GradebookJsonContext.Default));
 builder.Services.AddEmulator(builder.Configuration);
 if (!emulatorOnly)
@@ -59,6 +61,7 @@ catch (Exception e) when (e is StoreUnavailableException or OptionsValidationExc
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseLongRequestTargetRefusal();
 
 // Every endpoint goes through one root group, so each GET endpoint answers HEAD as well.
 var routes = app.MapGroup("").AnswerHeadLikeGet();
