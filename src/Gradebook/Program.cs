@@ -6,6 +6,7 @@ using Gradebook.Imports;
 using Gradebook.Operations;
 using Gradebook.Storage;
 using Gradebook.Students;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 // `dotnet run -- rebuild` re-derives the store from its raw record and exits.
@@ -19,6 +20,8 @@ var emulatorOnly = args.FirstOrDefault() == "emulator";
 var builder = WebApplication.CreateBuilder(emulatorOnly ? args[1..] : args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+// appsettings.json's timestamp format ends in a space to set it off in plain lines; a JSON field needs none.
+builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd());
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = LongRequestTargets.MaxRequestLineSize);
@@ -40,7 +43,7 @@ else
 
 // A start-up failure is reported below in one line; the host's own report of it would add a stack trace.
 var started = false;
-builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => started || level < LogLevel.Error);
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
 
 var app = builder.Build();
 try

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Gradebook.Operations;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -37,7 +38,14 @@ internal sealed partial class FeedIngestion(
         status.Source = source;
         var cursor = await store.GetFeedAsync(source, stoppingToken);
         status.LastCommittedEventId = cursor?.LastEventId;
-        LogStarting(source, url, cursor?.LastEventId);
+        if (cursor?.LastEventId is { } resumeAfter)
+        {
+            LogResuming(source, url, resumeAfter);
+        }
+        else
+        {
+            LogStartingFresh(source, url);
+        }
 
         var queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(_options.QueueCapacity)
         {
@@ -58,7 +66,9 @@ internal sealed partial class FeedIngestion(
             queue.Writer.Complete();
             await writing;
             status.Enter(ConnectionState.Stopped, time.GetUtcNow());
-            LogStopped(source, status.LastCommittedEventId, status.Pending);
+            var pending = status.Pending;
+            var noun = Counted.Noun(pending, "event", "events");
+            LogStopped(source, status.LastCommittedEventId ?? "none", pending, noun);
         }
     }
 
@@ -111,7 +121,14 @@ internal sealed partial class FeedIngestion(
                     http, url, status.LastCommittedEventId, _options, time, cancellationToken);
                 status.Enter(ConnectionState.Connected, time.GetUtcNow());
                 status.LastError = null;
-                LogConnected(url, status.LastCommittedEventId);
+                if (status.LastCommittedEventId is { } lastEventId)
+                {
+                    LogConnected(url, lastEventId);
+                }
+                else
+                {
+                    LogConnectedFresh(url);
+                }
                 try
                 {
                     await foreach (var received in connection.ReadEventsAsync(time, _options.MaxEventBytes, cancellationToken))
@@ -217,7 +234,8 @@ internal sealed partial class FeedIngestion(
             catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException)
             {
                 var delay = policy.Delay(attempt, null);
-                LogCommitFailed(e, batch.Count, delay.TotalMilliseconds);
+                var noun = Counted.Noun(batch.Count, "event", "events");
+                LogCommitFailed(e, batch.Count, noun, delay.TotalMilliseconds);
                 await Task.Delay(delay, time);
             }
         }
@@ -227,17 +245,23 @@ internal sealed partial class FeedIngestion(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming after event {LastEventId}")]
-    private partial void LogStarting(string source, Uri url, string? lastEventId);
+    private partial void LogResuming(string source, Uri url, string lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming from the start")]
+    private partial void LogStartingFresh(string source, Uri url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Url}, Last-Event-ID {LastEventId}")]
-    private partial void LogConnected(Uri url, string? lastEventId);
+    private partial void LogConnected(Uri url, string lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Url}, resuming from the start")]
+    private partial void LogConnectedFresh(Uri url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Url} disconnected ({Reason}); reconnecting in {DelayMs:F0} ms")]
     private partial void LogDisconnected(Uri url, string? reason, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} events failed; retrying in {DelayMs:F0} ms")]
-    private partial void LogCommitFailed(Exception exception, int count, double delayMs);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} {EventNoun} failed; retrying in {DelayMs:F0} ms")]
+    private partial void LogCommitFailed(Exception exception, int count, string eventNoun, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} events left uncommitted")]
-    private partial void LogStopped(string source, string? lastEventId, long pending);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} {EventNoun} left uncommitted")]
+    private partial void LogStopped(string source, string lastEventId, long pending, string eventNoun);
 }

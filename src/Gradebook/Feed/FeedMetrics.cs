@@ -26,17 +26,26 @@ internal sealed class FeedMetrics
             "Age of the oldest event received but not yet committed (0 when all are committed).");
         meter.CreateObservableGauge("gradebook.feed.connected", () => status.State == ConnectionState.Connected ? 1 : 0, "{connection}",
             "1 while connected to the feed.");
+
+        // Zero from start-up on, so a scrape shows every series before anything has happened.
+        Count(0, 0, 0);
+        _reconnects.Add(0);
     }
 
     public void Committed(IReadOnlyList<FeedEvent> batch, TimeSpan duration)
     {
         var (accepted, rejected, ignored) = FeedEvent.CountOutcomes(batch);
-        _events.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
-        _events.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
-        _events.Add(ignored, new KeyValuePair<string, object?>("outcome", "ignored"));
+        Count(accepted, rejected, ignored);
         _batchSize.Record(batch.Count);
         _commitDuration.Record(duration.TotalSeconds);
     }
 
     public void Reconnected() => _reconnects.Add(1);
+
+    private void Count(long accepted, long rejected, long ignored)
+    {
+        _events.Add(accepted, new KeyValuePair<string, object?>("outcome", "accepted"));
+        _events.Add(rejected, new KeyValuePair<string, object?>("outcome", "rejected"));
+        _events.Add(ignored, new KeyValuePair<string, object?>("outcome", "ignored"));
+    }
 }

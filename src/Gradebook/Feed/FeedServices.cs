@@ -12,6 +12,7 @@ internal static class FeedServices
         services.AddSingleton<FeedStatus>();
         services.AddSingleton<FeedMetrics>();
         services.AddHostedService<FeedIngestion>();
+        services.AddHostedService<IngestionSummary>();
         return services;
     }
 }

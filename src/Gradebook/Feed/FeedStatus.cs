@@ -15,6 +15,7 @@ internal sealed class FeedStatus
     private readonly Lock _gate = new();
     private readonly Queue<DateTimeOffset> _uncommitted = new();
     private long _reconnects;
+    private long _receivedSinceStart;
 
     public string? Source { get; set; }
 
@@ -35,6 +36,9 @@ internal sealed class FeedStatus
     public DateTimeOffset? DisconnectedSince { get; private set; }
 
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Events received by this process, committed or not.</summary>
+    public long ReceivedSinceStart => Interlocked.Read(ref _receivedSinceStart);
 
     /// <summary>Events received but not yet committed.</summary>
     public long Pending
@@ -75,6 +79,7 @@ internal sealed class FeedStatus
         {
             _uncommitted.Enqueue(at);
             LastEventAt = at;
+            _receivedSinceStart++;
         }
     }
 
@@ -83,6 +88,7 @@ internal sealed class FeedStatus
     {
         lock (_gate)
         {
+            _receivedSinceStart--;
             var kept = _uncommitted.ToArray()[..^1];
             _uncommitted.Clear();
             foreach (var at in kept)

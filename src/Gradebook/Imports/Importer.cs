@@ -1,3 +1,4 @@
+using Gradebook.Operations;
 using Gradebook.Storage;
 
 namespace Gradebook.Imports;
@@ -28,24 +29,24 @@ internal sealed partial class Importer(Store store, TimeProvider time, ILogger<I
         }
 
         var stored = await store.WriteImportAsync(receivedAt, document, results!, CancellationToken.None);
-        LogAccepted(stored.ImportId, results!.Count, document.Length);
+        var resultNoun = Counted.Noun(results!.Count, "result", "results");
+        LogAccepted(stored.ImportId, results.Count, resultNoun, document.Length);
         if (stored.NameConflicts.Count > 0)
         {
-            LogNameConflicts(
-                stored.ImportId,
-                stored.NameConflicts.Count,
-                string.Join(", ", stored.NameConflicts.Take(MaxLoggedConflicts).Select(c => c.StudentId)));
+            var studentIdsHave = Counted.Noun(stored.NameConflicts.Count, "student id has", "student ids have");
+            var studentIds = string.Join(", ", stored.NameConflicts.Take(MaxLoggedConflicts).Select(c => c.StudentId));
+            LogNameConflicts(stored.ImportId, stored.NameConflicts.Count, studentIdsHave, studentIds);
         }
 
         return new ImportOutcome(stored.ImportId, results.Count, stored.NameConflicts, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} accepted: {ResultCount} results, {Bytes} bytes")]
-    private partial void LogAccepted(long importId, int resultCount, int bytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} accepted: {ResultCount} {ResultNoun}, {Bytes} bytes")]
+    private partial void LogAccepted(long importId, int resultCount, string resultNoun, int bytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} rejected ({Reason}): {Message}")]
     private partial void LogRejected(long importId, string reason, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} student ids have more than one name on record, kept side by side: {StudentIds}")]
-    private partial void LogNameConflicts(long importId, int count, string studentIds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} {StudentIdsHave} more than one name on record, kept side by side: {StudentIds}")]
+    private partial void LogNameConflicts(long importId, int count, string studentIdsHave, string studentIds);
 }

@@ -148,13 +148,15 @@ internal sealed class PrometheusMetrics : IDisposable
 
         public void Render(StringBuilder text)
         {
-            if (_values.IsEmpty)
+            if (_values.IsEmpty && _bounds is null)
             {
                 return;
             }
 
+            // A histogram nothing was recorded in yet is shown empty, so it is there from start-up on.
+            var values = _values.IsEmpty ? [new("", new double[_bounds!.Length + 2])] : _values.OrderBy(v => v.Key, StringComparer.Ordinal).ToList();
             text.Append(CultureInfo.InvariantCulture, $"# HELP {Name} {_instrument.Description}\n# TYPE {Name} {Kind}\n");
-            foreach (var (labels, cells) in _values.OrderBy(v => v.Key, StringComparer.Ordinal))
+            foreach (var (labels, cells) in values)
             {
                 lock (cells)
                 {
