@@ -78,6 +78,12 @@ else
     // Created now, not at the first scrape, so it hears every measurement from start-up on.
     app.Services.GetRequiredService<PrometheusMetrics>();
     routes.MapOpenApi();
+    app.UseSwaggerUI(ui =>
+    {
+        ui.RoutePrefix = "docs";
+        ui.DocumentTitle = "Gradebook API";
+        ui.SwaggerEndpoint("/openapi/v1.json", "Gradebook v1");
+    });
     routes.MapHealth();
     routes.MapMetrics();
     routes.MapIngestion();
