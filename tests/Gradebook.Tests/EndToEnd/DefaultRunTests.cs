@@ -34,6 +34,10 @@ public sealed class DefaultRunTests : IDisposable
             Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(60)));
             Assert.Matches("Stopped ingesting feed emulator; .*; 0 events left uncommitted", process.Output);
             Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+
+            // The embedded feed ends with the host: stopping neither waits for it nor reconnects to it.
+            var stopping = process.Output[process.Output.IndexOf("Application is shutting down", StringComparison.Ordinal)..];
+            Assert.DoesNotContain(" disconnected ", stopping, StringComparison.Ordinal);
         }
 
         await using var connection = new SqliteConnection(_directory.SqliteConnectionString());
