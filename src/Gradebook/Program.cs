@@ -29,7 +29,7 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 builder.Services.AddEmulator(builder.Configuration);
 if (!emulatorOnly)
 {
-    builder.Services.AddOpenApi();
+    builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<HeadRequests.OmitFromDocument>());
     builder.Services.AddGradebookStore(builder.Configuration);
     builder.Services.AddFeedIngestion(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();

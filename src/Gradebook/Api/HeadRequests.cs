@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.OpenApi;
 
 namespace Gradebook.Api;
 
@@ -25,4 +27,18 @@ internal static class HeadRequests
     public static TBuilder OnlyGetAndHead<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+
+    /// <summary>Leaves HEAD out of the OpenAPI document: HTTP defines it by GET, and listing it twice per path is noise.</summary>
+    internal sealed class OmitFromDocument : IOpenApiDocumentTransformer
+    {
+        public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+        {
+            foreach (var path in document.Paths.Values)
+            {
+                path.Operations?.Remove(HttpMethod.Head);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.Api;
@@ -25,5 +26,16 @@ public sealed class ApiDocsTests : IDisposable
         Assert.Contains("src=\"index.js\"", html, StringComparison.Ordinal);
         Assert.Contains("\"/openapi/v1.json\"", await client.GetStringAsync("/docs/index.js"), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_get_but_not_the_head_every_get_implies()
+    {
+        await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString());
+        using var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"));
+
+        var students = document.RootElement.GetProperty("paths").GetProperty("/students");
+        Assert.True(students.TryGetProperty("get", out _));
+        Assert.False(students.TryGetProperty("head", out _));
     }
 }
