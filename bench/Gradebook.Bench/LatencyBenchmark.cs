@@ -98,7 +98,7 @@ internal static class LatencyBenchmark
         app.MapGet("/scores", async (HttpContext context, ScoreFeed feed) =>
         {
             context.Response.ContentType = "text/event-stream";
-            var position = feed.StartPosition(context.Request.Headers["Last-Event-ID"]);
+            var position = feed.StartPosition(context.Request.Headers["Last-Event-ID"], out _) ?? 0;
             while (!context.RequestAborted.IsCancellationRequested)
             {
                 var events = await feed.NextAsync(position, 4_096, TimeSpan.FromSeconds(5), context.RequestAborted);

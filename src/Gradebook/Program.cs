@@ -8,6 +8,7 @@ using Gradebook.Operations;
 using Gradebook.Rebuild;
 using Gradebook.Storage;
 using Gradebook.Students;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 // `dotnet run -- rebuild` re-derives the store from its raw record and exits.
@@ -27,12 +28,16 @@ var emulatorOnly = args.FirstOrDefault() == "emulator";
 var builder = WebApplication.CreateBuilder(emulatorOnly ? args[1..] : args);
 
 builder.Services.AddSingleton(TimeProvider.System);
+// appsettings.json's timestamp format ends in a space to set it off in plain lines; a JSON field needs none.
+builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd());
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<BadRequestHandler>();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = LongRequestTargets.MaxRequestLineSize);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GradebookJsonContext.Default));
 builder.Services.AddEmulator(builder.Configuration);
 if (!emulatorOnly)
 {
-    builder.Services.AddOpenApi();
+    builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<HeadRequests.OmitFromDocument>());
     builder.Services.AddGradebookStore(builder.Configuration);
     builder.Services.AddFeedIngestion(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();
@@ -45,54 +50,106 @@ else
     builder.Services.AddHealthChecks();
 }
 
+// A start-up failure is reported below in one line; the host's own report of it would add a stack trace.
+var started = false;
+builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
+
 var app = builder.Build();
 try
 {
     // Settings and the database are checked before the server starts, so a bad one stops start-up with one clear line.
-    app.Services.GetService<IStartupValidator>()?.Validate();
+    ValidateSettings(app.Services);
     if (!emulatorOnly)
     {
-        app.Services.GetRequiredService<FeedCatalog>();
         var version = await app.Services.GetRequiredService<Migrations>().MigrateAsync(CancellationToken.None);
         var dialect = app.Services.GetRequiredService<StoreEngine>().Dialect;
         LogStoreReady(app.Logger, dialect, version);
     }
 }
-catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException
-    || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)))
+catch (Exception e) when (e is StoreUnavailableException or OptionsValidationException or SettingConversionException)
 {
-    // Written straight to stderr: the logger may not flush before the process exits.
-    await Console.Error.WriteLineAsync($"Gradebook cannot start: {e.Message}");
-    return 1;
+    return await CannotStartAsync(e.Message);
 }
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseLongRequestTargetRefusal();
+
+// Every endpoint goes through one root group, so each GET endpoint answers HEAD as well.
+var routes = app.MapGroup("").AnswerHeadLikeGet();
 if (emulatorOnly)
 {
-    app.MapHealthChecks("/healthz");
-    app.MapEmulator();
+    routes.MapHealthChecks("/healthz").OnlyGetAndHead();
+    routes.MapEmulator();
 }
 else
 {
     app.UseGradebookAuth();
-    app.MapOpenApi();
-    app.MapHealth();
-    app.MapMetrics();
-    app.MapIngestion();
-    app.MapStudents();
-    app.MapExams();
-    app.MapImports();
-    app.MapResults();
+    routes.MapOpenApi();
+    app.UseSwaggerUI(ui =>
+    {
+        ui.RoutePrefix = "docs";
+        ui.DocumentTitle = "Gradebook API";
+        ui.SwaggerEndpoint("/openapi/v1.json", "Gradebook v1");
+    });
+    routes.MapHealth();
+    routes.MapMetrics();
+
+    // Created once the export listens, so every feed's counters are there at zero from start-up on.
+    app.Services.GetRequiredService<FeedMetrics>();
+    routes.MapIngestion();
+    routes.MapStudents();
+    routes.MapExams();
+    routes.MapImports();
+    routes.MapResults();
     if (app.Services.GetRequiredService<FeedCatalog>().UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);
-        app.MapEmulator();
+        routes.MapEmulator();
     }
 }
 
-await app.RunAsync();
+try
+{
+    await app.StartAsync();
+}
+catch (IOException e)
+{
+    // Kestrel reports an address it cannot bind (in use, not permitted) as an IOException that names the address.
+    return await CannotStartAsync(e.Message);
+}
+catch (FormatException e)
+{
+    return await CannotStartAsync($"the address to listen on is not a URL ({e.Message}); give one like --urls http://127.0.0.1:5080.");
+}
+
+started = true;
+await app.WaitForShutdownAsync();
 return 0;
+
+static async Task<int> CannotStartAsync(string problem)
+{
+    // Written straight to stderr: the logger may not flush before the process exits.
+    await Console.Error.WriteLineAsync($"Gradebook cannot start: {problem}");
+    return 1;
+}
+
+static void ValidateSettings(IServiceProvider services)
+{
+    try
+    {
+        services.GetService<IStartupValidator>()?.Validate();
+        services.GetService<FeedCatalog>();
+    }
+    catch (InvalidOperationException e)
+    {
+        // The configuration binder's only failure: a value that cannot be converted to its setting's type.
+        throw new SettingConversionException(e.Message, e);
+    }
+}
+
+/// <summary>A setting whose text cannot be converted to its type (a word where a number belongs).</summary>
+internal sealed class SettingConversionException(string message, Exception inner) : Exception(message, inner);
 
 /// <summary>The host's entry point, visible to the integration tests.</summary>
 public partial class Program

@@ -133,7 +133,7 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
             }
         }
 
-        if (!options.IsConfigured && !options.AllowAnonymous && ListenAddresses(configuration).FirstOrDefault(a => !IsLoopback(a)) is { } open)
+        if (!options.IsConfigured && !options.AllowAnonymous && ListenAddresses(configuration).FirstOrDefault(a => IsAddress(a) && !IsLoopback(a)) is { } open)
         {
             failures.Add(
                 $"No authentication is configured and Gradebook would listen on {open}, which is not loopback: "
@@ -171,10 +171,15 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
         return ports.Length > 0 ? ports.Select(p => $"http://*:{p}").ToList() : ["http://localhost:5000"];
     }
 
+    /// <summary>Whether <paramref name="url"/> is an address at all; one that is not is the server's to refuse, with its own message.</summary>
+    private static bool IsAddress(string url) => Uri.TryCreate(Normalised(url), UriKind.Absolute, out _);
+
+    private static string Normalised(string url) =>
+        url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal);
+
     public static bool IsLoopback(string url)
     {
         // Kestrel reads "*" and "+" as every interface; Uri would not parse them as hosts.
-        var normalised = url.Replace("://*", "://any", StringComparison.Ordinal).Replace("://+", "://any", StringComparison.Ordinal);
-        return Uri.TryCreate(normalised, UriKind.Absolute, out var uri) && uri.IsLoopback;
+        return Uri.TryCreate(Normalised(url), UriKind.Absolute, out var uri) && uri.IsLoopback;
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Gradebook.Emulator;
 
-internal static class EmulatorEndpoints
+internal static partial class EmulatorEndpoints
 {
     private const int EventsPerWrite = 4_096;
 
@@ -18,20 +18,40 @@ internal static class EmulatorEndpoints
         return routes;
     }
 
-    private static async Task StreamAsync(HttpContext context, ScoreFeed feed, Microsoft.Extensions.Options.IOptions<EmulatorOptions> options)
+    private static async Task StreamAsync(
+        HttpContext context,
+        ScoreFeed feed,
+        Microsoft.Extensions.Options.IOptions<EmulatorOptions> options,
+        IHostApplicationLifetime lifetime,
+        ILogger<ScoreFeed> logger)
     {
-        var cancellationToken = context.RequestAborted;
+        var lastEventId = context.Request.Headers["Last-Event-ID"].ToString();
+        if (feed.StartPosition(lastEventId, out var refusal) is not { } position)
+        {
+            // Sending the feed from the start instead would make the client store every event twice.
+            LogRefused(logger, refusal!);
+            await TypedResults.Problem(refusal, statusCode: StatusCodes.Status400BadRequest, title: "The Last-Event-ID cannot be served.")
+                .ExecuteAsync(context);
+            return;
+        }
+
+        // The stream ends when the host begins to stop, so a stopping host is not held open by its own feed.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stopping.Token;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return;
+        }
 
         var writer = response.BodyWriter;
         writer.Write(Encoding.UTF8.GetBytes($": gradebook score feed emulator\nretry: {options.Value.RetryMilliseconds}\n\n"));
         await writer.FlushAsync(cancellationToken);
 
         var heartbeat = TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
-        var position = feed.StartPosition(context.Request.Headers["Last-Event-ID"]);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -57,7 +77,10 @@ internal static class EmulatorEndpoints
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The client went away: nothing more to send.
+            // The client went away, or the host is stopping: nothing more to send.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a client of the emulated feed: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 }

@@ -20,6 +20,7 @@ internal sealed class ScoreSequence
     private readonly string[] _students;
     private long _nextId = 1;
     private long _exam;
+    private int _burstLeft;
 
     public ScoreSequence(EmulatorOptions options)
     {
@@ -29,13 +30,51 @@ internal sealed class ScoreSequence
         _exam = options.FirstExam;
     }
 
-    /// <summary>The number of events produced so far.</summary>
+    /// <summary>The number of events produced (or skipped) so far.</summary>
     public long Produced => _nextId - 1;
 
     public bool Exhausted => _options.MaxEvents > 0 && Produced >= _options.MaxEvents;
 
-    /// <summary>The next exam's burst of scores (shorter when it reaches <see cref="EmulatorOptions.MaxEvents"/>).</summary>
+    /// <summary>
+    /// The next exam's burst of scores (shorter when it reaches <see cref="EmulatorOptions.MaxEvents"/>), or what is
+    /// left of the current burst after <see cref="SkipTo"/> stopped inside it.
+    /// </summary>
     public List<EmulatedEvent> NextBurst()
+    {
+        if (_burstLeft == 0)
+        {
+            BeginBurst();
+        }
+
+        var burst = new List<EmulatedEvent>(_burstLeft);
+        while (_burstLeft > 0)
+        {
+            burst.Add(Next());
+        }
+
+        return burst;
+    }
+
+    /// <summary>
+    /// Advances to just after event <paramref name="id"/> by drawing the same random numbers as producing would, so the
+    /// events after it are exactly those a sequence that produced every event before them would give.
+    /// </summary>
+    public void SkipTo(long id)
+    {
+        while (Produced < id && !Exhausted)
+        {
+            if (_burstLeft == 0)
+            {
+                BeginBurst();
+            }
+
+            _random.Next(_students.Length);
+            _random.NextDouble();
+            EndEvent();
+        }
+    }
+
+    private void BeginBurst()
     {
         var size = _random.Next(_options.MinBurst, Math.Max(_options.MinBurst, _options.MaxBurst) + 1);
         if (_options.MaxEvents > 0)
@@ -43,18 +82,33 @@ internal sealed class ScoreSequence
             size = (int)Math.Min(size, _options.MaxEvents - Produced);
         }
 
-        var burst = new List<EmulatedEvent>(size);
-        for (var i = 0; i < size; i++)
+        _burstLeft = size;
+    }
+
+    /// <summary>The next event, the first of a new burst or the next of the current one.</summary>
+    public EmulatedEvent Next()
+    {
+        if (_burstLeft == 0)
         {
-            var student = _students[_random.Next(_students.Length)];
-            // Skewed towards higher marks, as real results are; still a full-precision double in [0, 1].
-            var score = Math.Sqrt(_random.NextDouble());
-            var id = _nextId++;
-            burst.Add(new EmulatedEvent(id, student, _exam, score, Frame(id, student, _exam, score)));
+            BeginBurst();
         }
 
-        _exam++;
-        return burst;
+        var student = _students[_random.Next(_students.Length)];
+        // Skewed towards higher marks, as real results are; still a full-precision double in [0, 1].
+        var score = Math.Sqrt(_random.NextDouble());
+        var id = _nextId;
+        var e = new EmulatedEvent(id, student, _exam, score, Frame(id, student, _exam, score));
+        EndEvent();
+        return e;
+    }
+
+    private void EndEvent()
+    {
+        _nextId++;
+        if (--_burstLeft == 0)
+        {
+            _exam++;
+        }
     }
 
     /// <summary>Every event of a finite sequence, as the emulator with these options sends them.</summary>

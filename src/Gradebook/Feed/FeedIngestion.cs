@@ -29,7 +29,14 @@ internal sealed partial class FeedIngestion(
         _status.Source = source;
         var cursor = await store.GetCursorAsync(source, stoppingToken);
         _status.LastCommittedEventId = cursor?.LastEventId;
-        LogStarting(source, url, cursor?.LastEventId);
+        if (cursor?.LastEventId is { } resumeAfter)
+        {
+            LogResuming(source, url, resumeAfter);
+        }
+        else
+        {
+            LogStartingFresh(source, url);
+        }
 
         var queue = Channel.CreateBounded<FeedEvent>(new BoundedChannelOptions(_options.QueueCapacity)
         {
@@ -55,14 +62,16 @@ internal sealed partial class FeedIngestion(
             finally
             {
                 _status.Enter(ConnectionState.Stopped, time.GetUtcNow());
+                var pending = _status.Pending;
+                var noun = Counted.Noun(pending, "event", "events");
                 if (lost.IsCancellationRequested)
                 {
-                    LogLost(source, _status.LastCommittedEventId, _status.Pending);
+                    LogLost(source, _status.LastCommittedEventId ?? "none", pending, noun);
                     _status.DropPending();
                 }
                 else
                 {
-                    LogStopped(source, _status.LastCommittedEventId, _status.Pending);
+                    LogStopped(source, _status.LastCommittedEventId ?? "none", pending, noun);
                 }
             }
         }
@@ -94,7 +103,14 @@ internal sealed partial class FeedIngestion(
                     http, url, _status.LastCommittedEventId, _options, time, cancellationToken);
                 _status.Enter(ConnectionState.Connected, time.GetUtcNow());
                 _status.LastError = null;
-                LogConnected(url, _status.LastCommittedEventId);
+                if (_status.LastCommittedEventId is { } lastEventId)
+                {
+                    LogConnected(url, lastEventId);
+                }
+                else
+                {
+                    LogConnectedFresh(url);
+                }
                 try
                 {
                     await foreach (var received in connection.ReadEventsAsync(time, _options.MaxEventBytes, cancellationToken))
@@ -138,6 +154,11 @@ internal sealed partial class FeedIngestion(
             catch (Exception e) when (e is HttpRequestException or HttpIOException or IOException or TimeoutException or FeedProtocolException)
             {
                 _status.LastError = e.Message;
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return;
             }
 
             _status.Enter(ConnectionState.WaitingToReconnect, time.GetUtcNow());
@@ -203,7 +224,8 @@ internal sealed partial class FeedIngestion(
                 }
 
                 var delay = policy.Delay(attempt, null);
-                LogCommitFailed(e, batch.Count, delay.TotalMilliseconds);
+                var noun = Counted.Noun(batch.Count, "event", "events");
+                LogCommitFailed(e, batch.Count, noun, delay.TotalMilliseconds);
                 await Task.Delay(delay, time);
             }
         }
@@ -213,20 +235,26 @@ internal sealed partial class FeedIngestion(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming after event {LastEventId}")]
-    private partial void LogStarting(string source, Uri url, string? lastEventId);
+    private partial void LogResuming(string source, Uri url, string lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming from the start")]
+    private partial void LogStartingFresh(string source, Uri url);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Url}, Last-Event-ID {LastEventId}")]
-    private partial void LogConnected(Uri url, string? lastEventId);
+    private partial void LogConnected(Uri url, string lastEventId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connected to {Url}, resuming from the start")]
+    private partial void LogConnectedFresh(Uri url);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Url} disconnected ({Reason}); reconnecting in {DelayMs:F0} ms")]
     private partial void LogDisconnected(Uri url, string? reason, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} events failed; retrying in {DelayMs:F0} ms")]
-    private partial void LogCommitFailed(Exception exception, int count, double delayMs);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} {EventNoun} failed; retrying in {DelayMs:F0} ms")]
+    private partial void LogCommitFailed(Exception exception, int count, string eventNoun, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} events left uncommitted")]
-    private partial void LogStopped(string source, string? lastEventId, long pending);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} {EventNoun} left uncommitted")]
+    private partial void LogStopped(string source, string lastEventId, long pending, string eventNoun);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of feed {Source}: stopped at once, last committed event {LastEventId}; {Pending} events received here are left to the feed's next owner")]
-    private partial void LogLost(string source, string? lastEventId, long pending);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of feed {Source}: stopped at once, last committed event {LastEventId}; {Pending} {EventNoun} received here are left to the feed's next owner")]
+    private partial void LogLost(string source, string lastEventId, long pending, string eventNoun);
 }

@@ -27,20 +27,32 @@ internal sealed class FeedMetrics
             "Age of the oldest event received but not yet committed (0 when all are committed).");
         meter.CreateObservableGauge("feed.connected", () => Each(catalog, f => f.Status.State == ConnectionState.Connected ? 1 : 0), "{connection}",
             "1 while this instance is connected to the feed.");
+
+        // Zero from start-up on, so a scrape shows every feed's series before anything has happened.
+        foreach (var feed in catalog.Feeds)
+        {
+            Count(feed.Name, new OutcomeCounts(0, 0, 0));
+            _reconnects.Add(0, Tag(feed.Name));
+        }
     }
 
     public void Committed(string feed, IReadOnlyList<FeedEvent> batch, TimeSpan duration)
     {
-        var counts = FeedEvent.CountOutcomes(batch);
+        Count(feed, FeedEvent.CountOutcomes(batch));
         var tag = Tag(feed);
-        _events.Add(counts.Accepted, tag, new KeyValuePair<string, object?>("outcome", "accepted"));
-        _events.Add(counts.Rejected, tag, new KeyValuePair<string, object?>("outcome", "rejected"));
-        _events.Add(counts.Ignored, tag, new KeyValuePair<string, object?>("outcome", "ignored"));
         _batchSize.Record(batch.Count, tag);
         _commitDuration.Record(duration.TotalSeconds, tag);
     }
 
     public void Reconnected(string feed) => _reconnects.Add(1, Tag(feed));
+
+    private void Count(string feed, OutcomeCounts counts)
+    {
+        var tag = Tag(feed);
+        _events.Add(counts.Accepted, tag, new KeyValuePair<string, object?>("outcome", "accepted"));
+        _events.Add(counts.Rejected, tag, new KeyValuePair<string, object?>("outcome", "rejected"));
+        _events.Add(counts.Ignored, tag, new KeyValuePair<string, object?>("outcome", "ignored"));
+    }
 
     private static KeyValuePair<string, object?> Tag(string feed) => new("feed", feed);
 

@@ -42,6 +42,10 @@ internal sealed class FeedOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>While events flow, one log line this often says how many arrived, how fast and the lag; zero turns it off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool UsesEmulator => string.IsNullOrWhiteSpace(Url);
 }
 

@@ -11,6 +11,7 @@ internal static class FeedServices
         services.AddSingleton<FeedMetrics>();
         services.AddSingleton<FeedSupervisor>();
         services.AddHostedService(provider => provider.GetRequiredService<FeedSupervisor>());
+        services.AddHostedService<IngestionSummary>();
         return services;
     }
 }

@@ -46,6 +46,7 @@ internal sealed class FeedStatus
     private DateTimeOffset? _stateSince;
     private DateTimeOffset? _disconnectedSince;
     private long _reconnects;
+    private long _receivedSinceStart;
 
     public string? Source
     {
@@ -68,6 +69,9 @@ internal sealed class FeedStatus
     }
 
     public long Reconnects => Read(() => _reconnects);
+
+    /// <summary>Events received by this process, committed or not.</summary>
+    public long ReceivedSinceStart => Read(() => _receivedSinceStart);
 
     /// <summary>Events received but not yet committed.</summary>
     public long Pending => Read(() => (long)_uncommitted.Count);
@@ -104,6 +108,7 @@ internal sealed class FeedStatus
 
             _uncommitted.Enqueue(at);
             _lastEventAt = at;
+            _receivedSinceStart++;
         }
     }
 
@@ -112,6 +117,7 @@ internal sealed class FeedStatus
     {
         lock (_gate)
         {
+            _receivedSinceStart--;
             var kept = _uncommitted.ToArray()[..^1];
             _uncommitted.Clear();
             foreach (var at in kept)

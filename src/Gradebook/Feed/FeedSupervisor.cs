@@ -153,9 +153,16 @@ internal sealed partial class FeedSupervisor(
             throw;
         }
 
-        var previousOwner = _view.Owners.GetValueOrDefault(feed.Name);
-        LogTook(feed.Name, previousOwner);
-        var stop = new CancellationTokenSource();
+        if (_view.Owners.GetValueOrDefault(feed.Name) is { } previousOwner)
+        {
+            LogTookOver(feed.Name, previousOwner);
+        }
+        else
+        {
+            LogTook(feed.Name);
+        }
+        // Reading stops as soon as the host begins to stop, together with the embedded emulator's stream; it then drains.
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(lifetime.ApplicationStopping);
         var ingestion = ActivatorUtilities.CreateInstance<FeedIngestion>(services, feed, lease);
         var running = Task.Run(() => ingestion.RunAsync(url, stop.Token), CancellationToken.None);
         lock (_owned)
@@ -286,8 +293,11 @@ internal sealed partial class FeedSupervisor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} joined the fleet; {Feeds} feeds configured")]
     private partial void LogJoined(string instanceId, int feeds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took over feed {Feed} (its owner on record was {PreviousOwner})")]
-    private partial void LogTook(string feed, string? previousOwner);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took feed {Feed}, which no instance held")]
+    private partial void LogTook(string feed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took over feed {Feed} from {PreviousOwner}")]
+    private partial void LogTookOver(string feed, string previousOwner);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Giving feed {Feed} back: this instance holds more than its share")]
     private partial void LogGaveBack(string feed);

@@ -31,24 +31,24 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
 
         var stored = await store.WriteAcceptedAsync(
             receivedAt, client, document, [.. results!.Select(r => r.AsResult())], MarkrResult.Names(results!), CancellationToken.None);
-        LogAccepted(stored.ImportId, client, results!.Count, document.Length);
+        var resultNoun = Counted.Noun(results!.Count, "result", "results");
+        LogAccepted(stored.ImportId, client, results.Count, resultNoun, document.Length);
         if (stored.NameConflicts.Count > 0)
         {
-            LogNameConflicts(
-                stored.ImportId,
-                stored.NameConflicts.Count,
-                string.Join(", ", stored.NameConflicts.Take(MaxLoggedConflicts).Select(c => c.StudentId)));
+            var studentIdsHave = Counted.Noun(stored.NameConflicts.Count, "student id has", "student ids have");
+            var studentIds = string.Join(", ", stored.NameConflicts.Take(MaxLoggedConflicts).Select(c => c.StudentId));
+            LogNameConflicts(stored.ImportId, stored.NameConflicts.Count, studentIdsHave, studentIds);
         }
 
         return new ImportOutcome(stored.ImportId, results.Count, stored.NameConflicts, null);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} accepted: {ResultCount} results, {Bytes} bytes")]
-    private partial void LogAccepted(long importId, string client, int resultCount, int bytes);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} accepted: {ResultCount} {ResultNoun}, {Bytes} bytes")]
+    private partial void LogAccepted(long importId, string client, int resultCount, string resultNoun, int bytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Import {ImportId} from {Client} rejected ({Reason}): {Message}")]
     private partial void LogRejected(long importId, string client, string reason, string message);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} student ids have more than one name on record, kept side by side: {StudentIds}")]
-    private partial void LogNameConflicts(long importId, int count, string studentIds);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Import {ImportId}: {Count} {StudentIdsHave} more than one name on record, kept side by side: {StudentIds}")]
+    private partial void LogNameConflicts(long importId, int count, string studentIdsHave, string studentIds);
 }

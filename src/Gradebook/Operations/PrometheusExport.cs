@@ -52,7 +52,7 @@ internal static class MetricsEndpoints
         // Resolved now, not at the first scrape, so the export hears every measurement from start-up on.
         var export = routes.ServiceProvider.GetRequiredService<PrometheusExport>();
         routes.MapMetrics(settings => settings.Registry = export.Registry)
-            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get]))
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
             .RequireAuthorization(Auth.Scopes.OperationsRead);
         return routes;
     }

@@ -25,10 +25,12 @@ internal sealed class SqliteEngine : StoreEngine
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         if (builder.Mode == SqliteOpenMode.ReadWriteCreate && builder.DataSource is { Length: > 0 } path && path != ":memory:")
         {
+            // SQLite creates the file but not its directory; a missing one is more likely a typo than a wish for a new tree.
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (directory is not null)
+            if (directory is not null && !Directory.Exists(directory))
             {
-                Directory.CreateDirectory(directory);
+                throw new StoreUnavailableException(
+                    $"The SQLite database '{path}' cannot be created: the directory '{directory}' does not exist.", new DirectoryNotFoundException(directory));
             }
         }
 

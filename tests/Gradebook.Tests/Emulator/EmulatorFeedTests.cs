@@ -61,16 +61,52 @@ public class EmulatorFeedTests
     }
 
     [Fact]
-    public async Task An_id_older_than_the_buffer_or_unknown_resumes_at_the_oldest_buffered_event()
+    public async Task An_id_older_than_the_buffer_is_sent_again_from_the_seed()
     {
         var options = new EmulatorOptions { EventsPerSecond = 0, MaxEvents = 1_000, BufferSize = 200, Seed = 3 };
         await using var server = await EmulatorServer.StartAsync(options);
-        await ReadAsync(server.ScoresUrl, null, 1);
         await ReadAsync(server.ScoresUrl, "900", 100);
 
-        Assert.Equal("801", (await ReadAsync(server.ScoresUrl, "5", 1))[0].EventId);
-        Assert.Equal("801", (await ReadAsync(server.ScoresUrl, "not-a-number", 1))[0].EventId);
-        Assert.Equal("801", (await ReadAsync(server.ScoresUrl, "999999", 1))[0].EventId);
+        var resumed = await ReadAsync(server.ScoresUrl, "5", 995);
+
+        Assert.Equal(
+            ScoreSequence.All(options).Skip(5).Select(e => System.Text.Encoding.UTF8.GetString(e.Frame).Split("data: ")[1].TrimEnd('\n')),
+            resumed.Select(i => i.Data));
+        Assert.Equal("901", (await ReadAsync(server.ScoresUrl, null, 1))[0].EventId);
+    }
+
+    [Fact]
+    public async Task A_restarted_feed_continues_after_the_id_a_client_resumes_from()
+    {
+        var options = new EmulatorOptions { EventsPerSecond = 200, Seed = 3 };
+        await using var server = await EmulatorServer.StartAsync(options);
+
+        var resumed = await ReadAsync(server.ScoresUrl, "50000", 100);
+
+        var expected = new ScoreSequence(options);
+        expected.SkipTo(50_000);
+        Assert.Equal(
+            Enumerable.Range(0, 100).Select(_ => System.Text.Encoding.UTF8.GetString(expected.Next().Frame).Split("data: ")[1].TrimEnd('\n')),
+            resumed.Select(i => i.Data));
+        Assert.Equal("50001", resumed[0].EventId);
+    }
+
+    [Theory]
+    [InlineData("not-a-number")]
+    [InlineData("-3")]
+    [InlineData("1001")]
+    public async Task An_id_the_feed_cannot_have_sent_is_refused_not_replayed(string lastEventId)
+    {
+        var options = new EmulatorOptions { EventsPerSecond = 0, MaxEvents = 1_000, Seed = 3 };
+        await using var server = await EmulatorServer.StartAsync(options);
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, server.ScoresUrl);
+        request.Headers.Add("Last-Event-ID", lastEventId);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -80,6 +116,7 @@ public class EmulatorFeedTests
         var options = new EmulatorOptions { EventsPerSecond = 100, MinBurst = 50, MaxBurst = 50, Seed = 3 };
         var feed = new ScoreFeed(Microsoft.Extensions.Options.Options.Create(options), time);
 
+        Assert.Equal(0, feed.StartPosition(null, out _));
         Assert.Equal(50, (await feed.NextAsync(0, 1_000, TimeSpan.FromSeconds(1), CancellationToken.None)).Count);
         time.Advance(TimeSpan.FromMilliseconds(499));
         Assert.Equal(50, feed.Head);

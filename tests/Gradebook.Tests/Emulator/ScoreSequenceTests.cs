@@ -44,6 +44,27 @@ public class ScoreSequenceTests
         Assert.Equal(new Score(e.StudentId, e.Exam, e.Score), ScorePayload.Read(Encoding.UTF8.GetBytes(json)).Score);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(37)]
+    [InlineData(1_234)]
+    public void Skipping_to_an_event_gives_the_same_events_after_it(long id)
+    {
+        var sequence = new ScoreSequence(Options);
+        sequence.SkipTo(id);
+
+        var rest = new List<EmulatedEvent>();
+        while (!sequence.Exhausted)
+        {
+            rest.AddRange(sequence.NextBurst());
+        }
+
+        Assert.Equal(
+            ScoreSequence.All(Options).Skip((int)id).Select(e => (e.Id, e.StudentId, e.Exam, e.Score)),
+            rest.Select(e => (e.Id, e.StudentId, e.Exam, e.Score)));
+    }
+
     [Fact]
     public void Student_names_look_like_user_names()
     {

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.EndToEnd;
@@ -45,5 +47,67 @@ public sealed class StartupTests : IDisposable
         Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains($"Gradebook cannot start: The SQLite database '{file}' cannot be opened or migrated", process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_already_in_use_stops_start_up_with_a_message()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var address = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}";
+
+        var process = await StartAndFailAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
+            ["URLS"] = address,
+        });
+
+        Assert.Contains($"Gradebook cannot start: Failed to bind to address {address}: address already in use.", process, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_that_is_not_a_url_stops_start_up_with_a_message()
+    {
+        var process = await StartAndFailAsync(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString() },
+            "--urls", "notaurl");
+
+        Assert.Contains("Gradebook cannot start: the address to listen on is not a URL (Invalid url: 'notaurl')", process, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Postgres_without_a_connection_string_says_that_it_is_missing()
+    {
+        var process = await StartAndFailAsync(new Dictionary<string, string>
+        {
+            ["Storage__Provider"] = "Postgres",
+            ["URLS"] = "http://127.0.0.1:0",
+        });
+
+        Assert.Contains("Gradebook cannot start: Storage:Provider is Postgres but ConnectionStrings:Gradebook is empty", process, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sqlite_file_in_a_directory_that_does_not_exist_stops_start_up_and_creates_nothing()
+    {
+        var missing = Path.Combine(_directory.Path, "no", "such");
+        var process = await StartAndFailAsync(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Gradebook"] = $"Data Source={Path.Combine(missing, "gradebook.db")}",
+            ["URLS"] = "http://127.0.0.1:0",
+        });
+
+        Assert.Contains($"Gradebook cannot start: The SQLite database '{Path.Combine(missing, "gradebook.db")}' cannot be created: the directory '{missing}' does not exist.", process, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_directory.Path, "no")));
+    }
+
+    /// <summary>Starts Gradebook, expects exit code 1 with exactly one line of output, and returns the output.</summary>
+    private static async Task<string> StartAndFailAsync(Dictionary<string, string> environment, params string[] args)
+    {
+        using var process = GradebookProcess.Start(environment, args);
+        Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.DoesNotContain("   at ", process.Output, StringComparison.Ordinal);
+        Assert.Single(process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("Gradebook cannot start: ", StringComparison.Ordinal));
+        return process.Output;
     }
 }

@@ -358,7 +358,7 @@ public sealed class ImportApiTests : IAsyncLifetime
 
         var logs = factory.Services.GetFakeLogCollector().GetSnapshot();
         var warning = Assert.Single(logs, e => e.Level == LogLevel.Warning && e.Category?.EndsWith(".Importer", StringComparison.Ordinal) == true);
-        Assert.Equal("Import 2: 1 student ids have more than one name on record, kept side by side: 42", warning.Message);
+        Assert.Equal("Import 2: 1 student id has more than one name on record, kept side by side: 42", warning.Message);
     }
 
     [Fact]

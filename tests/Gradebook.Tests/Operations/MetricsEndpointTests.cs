@@ -61,7 +61,8 @@ public sealed class MetricsEndpointTests : IDisposable
         var idleMetrics = await idleClient.GetStringAsync("/metrics");
 
         Assert.Contains("gradebook_feed_events{feed=\"default\",outcome=\"accepted\"} 30\n", fedMetrics, StringComparison.Ordinal);
-        Assert.DoesNotContain("gradebook_feed_events{", idleMetrics, StringComparison.Ordinal);
+        Assert.Contains("gradebook_feed_events{feed=\"emulator\",outcome=\"accepted\"} 0\n", idleMetrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("feed=\"default\"", idleMetrics, StringComparison.Ordinal);
         Assert.DoesNotContain("http_route=\"/ingestion/\"", idleMetrics, StringComparison.Ordinal);
     }
 

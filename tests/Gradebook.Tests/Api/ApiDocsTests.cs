@@ -1,0 +1,41 @@
+using System.Net;
+using System.Text.Json;
+using Gradebook.Tests.Support;
+
+namespace Gradebook.Tests.Api;
+
+public sealed class ApiDocsTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Docs_serves_swagger_ui_over_the_openapi_document()
+    {
+        await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString());
+        using var client = factory.CreateClient();
+
+        using var page = await client.GetAsync("/docs");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Contains("swagger-ui", html, StringComparison.Ordinal);
+
+        // The page loads its configuration, which names the document, from a script beside it.
+        Assert.Contains("src=\"index.js\"", html, StringComparison.Ordinal);
+        Assert.Contains("\"/openapi/v1.json\"", await client.GetStringAsync("/docs/index.js"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/openapi/v1.json")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_get_but_not_the_head_every_get_implies()
+    {
+        await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString());
+        using var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"));
+
+        var students = document.RootElement.GetProperty("paths").GetProperty("/students");
+        Assert.True(students.TryGetProperty("get", out _));
+        Assert.False(students.TryGetProperty("head", out _));
+    }
+}

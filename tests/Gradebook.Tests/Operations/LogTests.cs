@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Gradebook.Tests.Support;
+
+namespace Gradebook.Tests.Operations;
+
+/// <summary>What an operator reads on the console of a real process.</summary>
+public sealed class LogTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Log_lines_carry_utc_timestamps_and_a_periodic_summary_not_one_line_per_event()
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
+            ["URLS"] = "http://127.0.0.1:0",
+            ["Feed__SummaryInterval"] = "00:00:01",
+        });
+        await Eventually.Until(() => Task.FromResult(process.Output), output => output.Contains(": ingested ", StringComparison.Ordinal));
+        Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(60)));
+
+        var output = process.Output;
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(
+            lines.Where(l => Regex.IsMatch(l, @"\b(info|warn|fail|crit|dbug):")),
+            l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (info|warn|fail|crit|dbug): ", l));
+        Assert.Contains("Ingesting feed emulator from http://127.0.0.1:", output, StringComparison.Ordinal);
+        Assert.Contains(", resuming from the start", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("(null)", output, StringComparison.Ordinal);
+        Assert.Matches(@"Feed emulator: ingested \d+ events in the last 1 s \(\d+\.\d/s\); \d+ since start; last committed event \d+; lag \d+\.\d\d s", output);
+        Assert.Matches("; 0 events left uncommitted", output);
+        Assert.InRange(lines.Length, 1, 60);
+    }
+
+    [Fact]
+    public async Task Json_console_logs_are_one_object_a_line_with_a_utc_timestamp()
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
+            ["URLS"] = "http://127.0.0.1:0",
+            ["Feed__Enabled"] = "false",
+            ["Logging__Console__FormatterName"] = "json",
+        });
+        await Eventually.Until(() => Task.FromResult(process.Output), output => output.Contains("Application started", StringComparison.Ordinal));
+        Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(60)));
+
+        var entries = process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(entries, e => e.GetProperty("Message").GetString()!.StartsWith("Store ready: Sqlite, schema version ", StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", e.GetProperty("Timestamp").GetString()));
+    }
+}
