@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Gradebook.Emulator;
+using Gradebook.Feed;
+using Gradebook.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Gradebook.Tests.Fleet;
+
+/// <summary>Two processes on one SQLite file: one ingests, the other stands by, and takes over when the first is killed.</summary>
+public sealed class SqliteFleetTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_second_process_on_the_same_file_stands_by_and_takes_over_when_the_first_is_killed()
+    {
+        var options = new EmulatorOptions { EventsPerSecond = 1_500, Students = 200, MaxEvents = 6_000, Seed = 9 };
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        var (first, firstHttp) = Start("first", emulator);
+        using var _ = first;
+        using var __ = firstHttp;
+        await OwnerAsync(firstHttp, "first");
+        var (second, secondHttp) = Start("second", emulator);
+        using var ___ = second;
+        using var ____ = secondHttp;
+        var standing = await Eventually.Until(() => IngestionAsync(secondHttp), i => i is not null, TimeSpan.FromSeconds(60));
+        Assert.Equal("standby", standing!.Value.GetProperty("state").GetString());
+        Assert.Equal("first", standing.Value.GetProperty("owner").GetString());
+        await first.KillAsync();
+
+        await OwnerAsync(secondHttp, "second");
+        await using var connection = new SqliteConnection(_directory.SqliteConnectionString());
+        await connection.OpenAsync();
+        await using var counts = connection.CreateCommand();
+        counts.CommandText = "SELECT last_event_id, received, (SELECT count(*) FROM raw_events), (SELECT count(DISTINCT event_id) FROM raw_events) FROM feeds";
+        await Eventually.Until(
+            async () =>
+            {
+                await using var reader = await counts.ExecuteReaderAsync();
+                await reader.ReadAsync();
+                return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+            },
+            c => c == ("6000", 6_000L, 6_000L, 6_000L),
+            TimeSpan.FromMinutes(1));
+    }
+
+    private (GradebookProcess Process, HttpClient Http) Start(string id, EmulatorServer emulator)
+    {
+        var port = FreePort();
+        var process = GradebookProcess.Start(new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
+            ["URLS"] = $"http://127.0.0.1:{port}",
+            ["Feed__Url"] = emulator.ScoresUrl.ToString(),
+            ["Fleet__InstanceId"] = id,
+            ["Fleet__HeartbeatInterval"] = "00:00:00.200",
+            ["Fleet__InstanceTimeout"] = "00:00:02",
+        });
+        return (process, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+    }
+
+    private static Task<JsonElement?> OwnerAsync(HttpClient http, string owner) =>
+        Eventually.Until(() => IngestionAsync(http), i => i?.GetProperty("owner").GetString() == owner, TimeSpan.FromSeconds(60));
+
+    private static async Task<JsonElement?> IngestionAsync(HttpClient http)
+    {
+        try
+        {
+            var report = await http.GetFromJsonAsync<JsonElement>("/ingestion");
+            return report.GetProperty("feeds").EnumerateArray().Single(f => f.GetProperty("name").GetString() == FeedCatalog.ShorthandName);
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
