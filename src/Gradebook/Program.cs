@@ -62,6 +62,7 @@ try
     if (!emulatorOnly)
     {
         var version = await app.Services.GetRequiredService<Migrations>().MigrateAsync(CancellationToken.None);
+        app.Services.GetRequiredService<ReadStore>();
         var dialect = app.Services.GetRequiredService<StoreEngine>().Dialect;
         LogStoreReady(app.Logger, dialect, version);
     }

@@ -27,6 +27,32 @@ internal sealed class StoreHealthCheck(StoreEngine engine, Migrations migrations
     }
 }
 
+/// <summary>Ready while the read replica, when there is one, is reachable and no further behind than <c>Storage:MaxReplicaLag</c>.</summary>
+internal sealed class ReplicaHealthCheck(ReadReplica replica, IOptions<StorageOptions> options) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!replica.Configured)
+        {
+            return HealthCheckResult.Healthy("reads go to the primary");
+        }
+
+        try
+        {
+            var lag = await replica.LagAsync(cancellationToken);
+            var bound = options.Value.MaxReplicaLag;
+            var shown = lag == TimeSpan.MaxValue ? "it has replayed nothing yet" : $"lag {lag.TotalSeconds:F3} s";
+            return lag <= bound
+                ? HealthCheckResult.Healthy($"read replica reachable, {shown}")
+                : HealthCheckResult.Unhealthy($"read replica behind: {shown}, more than Storage:MaxReplicaLag {bound.TotalSeconds:F0} s");
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy($"read replica unreachable: {e.Message}");
+        }
+    }
+}
+
 /// <summary>
 /// Ready while every feed is connected here, or owned by another live instance, or has been disconnected here for less
 /// than its retry budget. A feed that no live instance owns is degraded: some instance takes it at its next heartbeat.
@@ -80,7 +106,8 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [Ready])
-            .AddCheck<FeedHealthCheck>("feed", tags: [Ready]);
+            .AddCheck<FeedHealthCheck>("feed", tags: [Ready])
+            .AddCheck<ReplicaHealthCheck>("replica", tags: [Ready]);
         return services;
     }
 

@@ -5,7 +5,7 @@ internal static class StorageServices
     /// <summary>Registers the configured engine and the store's jobs over it; Program migrates it before the server starts.</summary>
     public static IServiceCollection AddGradebookStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StoreEngine>(provider =>
         {
             var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
@@ -26,7 +26,12 @@ internal static class StorageServices
         services.AddSingleton<Migrations>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton<ImportStore>();
-        services.AddSingleton<ReadStore>();
+        services.AddSingleton(provider => new ReadStore(provider.GetRequiredKeyedService<StoreEngine>(ReadReplica.Key)));
+        services.AddKeyedSingleton<StoreEngine>(ReadReplica.Key, (provider, _) =>
+            configuration.GetConnectionString(ReadReplica.ConnectionStringName) is { Length: > 0 } replica
+                ? ReadReplica.Open(configuration, replica)
+                : provider.GetRequiredService<StoreEngine>());
+        services.AddSingleton<ReadReplica>();
         services.AddSingleton<RebuildStore>();
         services.AddSingleton<FleetStore>();
         return services;

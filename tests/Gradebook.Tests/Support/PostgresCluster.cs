@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
@@ -54,6 +55,35 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
             await RunAsync(Path.Combine(bin, "initdb"), initdb);
         }
+
+        return await StartServerAsync(bin, root, durable);
+    }
+
+    /// <summary>
+    /// A hot standby of this cluster, streaming from it: a base backup taken with <c>pg_basebackup -R</c> (which writes
+    /// the standby's connection to this primary), started on a port of its own. Every database of the primary is on it.
+    /// </summary>
+    public async Task<PostgresCluster> StartStandbyAsync()
+    {
+        var root = Directory.CreateTempSubdirectory("gradebook-standby-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(root, (UnixFileMode)0b111_111_111);
+        }
+
+        await RunAsync(
+            Path.Combine(_bin, "pg_basebackup"),
+            ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", Superuser, "-D", Path.Combine(root, "data"), "-R", "-X", "stream", "-c", "fast", "--no-sync"]);
+        return await StartServerAsync(_bin, root, durable: false);
+    }
+
+    /// <summary>The connection string of the same database on this cluster (a standby holds the primary's databases).</summary>
+    public string SameDatabase(string connectionString) =>
+        new NpgsqlConnectionStringBuilder(connectionString) { Port = Port }.ToString();
+
+    private static async Task<PostgresCluster> StartServerAsync(string bin, string root, bool durable)
+    {
+        var data = Path.Combine(root, "data");
 
         // A port taken between our probe and the server's bind only costs another try.
         for (var attempt = 1; ; attempt++)

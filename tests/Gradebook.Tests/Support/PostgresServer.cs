@@ -23,6 +23,10 @@ public sealed class PostgresServer : IAsyncLifetime
     public Task<string> CreateDatabaseAsync() =>
         (_cluster ?? throw new InvalidOperationException("The PostgreSQL test server could not be started.", _startFailure)).CreateDatabaseAsync();
 
+    /// <summary>A hot standby of the server, streaming from it, for tests of reads from a replica; the caller disposes it.</summary>
+    internal Task<PostgresCluster> StartStandbyAsync() =>
+        (_cluster ?? throw new InvalidOperationException("The PostgreSQL test server could not be started.", _startFailure)).StartStandbyAsync();
+
     public async Task InitializeAsync()
     {
         try
