@@ -28,6 +28,8 @@ public sealed class ReadReplicaTests(PostgresServer server)
         await using var direct = new StoreHarness(new PostgresEngine(primary));
         await Scores.WriteAsync(direct, ("amy", 1, 0.5), ("amy", 2, 0.75), ("bo", 1, 0.25));
 
+        // Ready once the replica has replayed what the primary had written: the schema, then the scores.
+        await Eventually.Until(() => client.GetAsync("/readyz"), r => r.StatusCode == HttpStatusCode.OK);
         var page = await Eventually.Until(
             () => client.GetFromJsonAsync<JsonElement>("/students"),
             p => p.GetProperty("items").GetArrayLength() == 2);
