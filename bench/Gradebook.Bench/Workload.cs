@@ -68,13 +68,19 @@ internal static class Workload
     }
 
     /// <summary>Starts a Gradebook process that reads <paramref name="feed"/> into the given store.</summary>
-    public static GradebookProcess StartHost(Dictionary<string, string> settings, Uri? feed, string urls = "http://127.0.0.1:0")
+    public static GradebookProcess StartHost(Dictionary<string, string> settings, Uri? feed, string urls = "http://127.0.0.1:0", bool fleet = false)
     {
         var environment = new Dictionary<string, string>(settings)
         {
             ["URLS"] = urls,
             ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Gradebook.Feed.FeedSupervisor"] = "Information",
         };
+        if (fleet)
+        {
+            return GradebookProcess.Start(environment); // the feeds are in the settings, as Feeds__<name>__Url
+        }
+
         if (feed is null)
         {
             environment["Feed__Enabled"] = "false";
