@@ -10,7 +10,17 @@ using Microsoft.OpenApi;
 namespace Gradebook.Imports;
 
 /// <summary>The answer to an accepted document: its id in the import record, how many results it held, and its name conflicts.</summary>
-internal sealed record ImportReceipt(long ImportId, int ResultCount, IReadOnlyList<NameConflict> NameConflicts);
+internal sealed record ImportReceipt(long ImportId, int ResultCount, IReadOnlyList<NameConflictResponse> NameConflicts);
+
+/// <summary>A student id that now has more than one name on record, with every one of them.</summary>
+internal sealed record NameConflictResponse(string StudentId, IReadOnlyList<NameResponse> Names)
+{
+    public static NameConflictResponse From(NameConflict conflict) =>
+        new(conflict.StudentId, [.. conflict.Names.Select(n => new NameResponse(n.FirstName, n.LastName))]);
+}
+
+/// <summary>One name a student id has been given; a part the documents left out is null.</summary>
+internal sealed record NameResponse(string? FirstName, string? LastName);
 
 internal static class ImportEndpoints
 {
@@ -45,7 +55,7 @@ internal static class ImportEndpoints
             var outcome = await importer.ImportAsync(document, Clients.Name(context.User));
             return outcome.Rejection switch
             {
-                null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, outcome.NameConflicts)),
+                null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, [.. outcome.NameConflicts.Select(NameConflictResponse.From)])),
                 { Reason: ImportRejectionReason.InvalidResults } rejection => Problem(
                     StatusCodes.Status422UnprocessableEntity,
                     "The document has invalid results.",
