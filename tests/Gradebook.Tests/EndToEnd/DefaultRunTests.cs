@@ -20,7 +20,7 @@ public sealed class DefaultRunTests : IDisposable
         long received = 0;
         for (var run = 0; run < 2; run++)
         {
-            var port = FreePort();
+            var port = Ports.Free();
             using var process = GradebookProcess.Start(new Dictionary<string, string>
             {
                 ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
@@ -53,7 +53,7 @@ public sealed class DefaultRunTests : IDisposable
         Assert.True(rows >= received, $"{rows} rows, {received} received before the last stop");
 
         // A third run whose feed ends where the database does: /ingestion then reports exactly what is stored.
-        var lastPort = FreePort();
+        var lastPort = Ports.Free();
         using var third = GradebookProcess.Start(new Dictionary<string, string>
         {
             ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
@@ -79,10 +79,4 @@ public sealed class DefaultRunTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -59,7 +59,7 @@ public sealed class FaultToleranceTests : IDisposable
     [Fact]
     public async Task Comes_back_after_connections_are_refused()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var url = new Uri($"http://127.0.0.1:{port}/scores");
         await using var gradebook = Gradebook(url);
         using var client = gradebook.CreateClient();
@@ -297,10 +297,4 @@ public sealed class FaultToleranceTests : IDisposable
         Assert.Matches(@"gradebook_feed_reconnects\{feed=""default""\} [1-9]\d*\n", metrics);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -149,7 +149,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
 
     private Instance Start(string id, string database, IEnumerable<TestFeed> feeds)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var environment = new Dictionary<string, string>
         {
             ["Storage__Provider"] = "Postgres",
@@ -279,10 +279,4 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
 
     private static string[] Ids(params string[] ids) => ids;
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -51,7 +51,7 @@ public sealed class SqliteFleetTests : IDisposable
 
     private (GradebookProcess Process, HttpClient Http) Start(string id, EmulatorServer emulator)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         var process = GradebookProcess.Start(new Dictionary<string, string>
         {
             ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
@@ -80,10 +80,4 @@ public sealed class SqliteFleetTests : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -17,13 +17,7 @@ public sealed class ReadReplicaTests(PostgresServer server)
         var primary = await server.CreateDatabaseAsync();
         await using var standby = await server.StartStandbyAsync();
         var replica = standby.SameDatabase(primary);
-        await using var host = new GradebookFactory(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["ConnectionStrings:Gradebook"] = primary,
-            ["ConnectionStrings:GradebookRead"] = replica,
-            ["Feed:Enabled"] = "false",
-        });
+        await using var host = ReadingFrom(primary, replica);
         using var client = host.CreateClient();
         await using var direct = new StoreHarness(new PostgresEngine(primary));
         await Scores.WriteAsync(direct, ("amy", 1, 0.5), ("amy", 2, 0.75), ("bo", 1, 0.25));
@@ -51,14 +45,7 @@ public sealed class ReadReplicaTests(PostgresServer server)
         var primary = await server.CreateDatabaseAsync();
         await using var standby = await server.StartStandbyAsync();
         var replica = standby.SameDatabase(primary);
-        await using var host = new GradebookFactory(new Dictionary<string, string?>
-        {
-            ["Storage:Provider"] = "Postgres",
-            ["ConnectionStrings:Gradebook"] = primary,
-            ["ConnectionStrings:GradebookRead"] = replica,
-            ["Feed:Enabled"] = "false",
-            ["Storage:MaxReplicaLag"] = "00:00:00.500",
-        });
+        await using var host = ReadingFrom(primary, replica, maxLag: "00:00:00.500");
         using var client = host.CreateClient();
         await using var direct = new StoreHarness(new PostgresEngine(primary));
         await Scores.WriteAsync(direct, ("amy", 1, 0.5));
@@ -79,4 +66,14 @@ public sealed class ReadReplicaTests(PostgresServer server)
         using var stale = await client.GetAsync("/students/bo");
         Assert.Equal(HttpStatusCode.NotFound, stale.StatusCode);
     }
+
+    /// <summary>A host that writes to <paramref name="primary"/> and reads from <paramref name="replica"/>, ingesting nothing.</summary>
+    private static GradebookFactory ReadingFrom(string primary, string replica, string maxLag = "00:00:30") => new(new Dictionary<string, string?>
+    {
+        ["Storage:Provider"] = "Postgres",
+        ["ConnectionStrings:Gradebook"] = primary,
+        ["ConnectionStrings:GradebookRead"] = replica,
+        ["Feed:Enabled"] = "false",
+        ["Storage:MaxReplicaLag"] = maxLag,
+    });
 }

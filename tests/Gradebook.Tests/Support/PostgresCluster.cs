@@ -88,7 +88,7 @@ internal sealed class PostgresCluster : IAsyncDisposable
         // A port taken between our probe and the server's bind only costs another try.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = Ports.Free();
             var settings = $"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={root} -c max_connections=200"
                 + (durable ? " -c shared_buffers=256MB" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
             var log = Path.Combine(root, "server.log");
@@ -170,12 +170,6 @@ internal sealed class PostgresCluster : IAsyncDisposable
         return (process.ExitCode, output);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string? FindBinDirectory()
     {
