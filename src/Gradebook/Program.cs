@@ -3,6 +3,7 @@ using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
 using Gradebook.Imports;
+using Gradebook.Live;
 using Gradebook.Operations;
 using Gradebook.Rebuild;
 using Gradebook.Storage;
@@ -31,6 +32,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);
+    builder.Services.AddLive(builder.Configuration);
 }
 else
 {
@@ -74,6 +76,7 @@ else
     app.MapExams();
     app.MapImports();
     app.MapResults();
+    app.MapLive();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);

@@ -28,6 +28,7 @@ internal static class StorageServices
         services.AddSingleton<ImportStore>();
         services.AddSingleton<ReadStore>();
         services.AddSingleton<RebuildStore>();
+        services.AddSingleton<ChangeLogStore>();
         return services;
     }
 }
