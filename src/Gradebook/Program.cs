@@ -1,4 +1,5 @@
 using Gradebook.Api;
+using Gradebook.Dashboard;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
@@ -33,6 +34,7 @@ if (!emulatorOnly)
     builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);
     builder.Services.AddLive(builder.Configuration);
+    builder.Services.AddDashboard();
 }
 else
 {
@@ -77,6 +79,7 @@ else
     app.MapImports();
     app.MapResults();
     app.MapLive();
+    app.MapDashboard();
     if (app.Services.GetRequiredService<IOptions<FeedOptions>>().Value.UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);

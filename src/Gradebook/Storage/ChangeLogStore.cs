@@ -18,6 +18,10 @@ internal sealed class ChangeLogStore(StoreEngine engine)
         long after, long upto, long? exam, string? studentId, int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<ChangeRow>(Sql.ChangesAfter, new { after, upto, exam, student_id = studentId, limit }, cancellationToken);
 
+    /// <summary>The <paramref name="limit"/> newest changes, newest first.</summary>
+    public Task<List<ChangeRow>> RecentAsync(int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<ChangeRow>(Sql.RecentChanges, new { limit }, cancellationToken);
+
     /// <summary>Removes all but the newest <paramref name="keep"/> changes; returns how many were removed.</summary>
     public async Task<int> TrimAsync(long keep, CancellationToken cancellationToken)
     {

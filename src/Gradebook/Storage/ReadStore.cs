@@ -22,6 +22,18 @@ internal sealed class ReadStore(StoreEngine engine)
     public Task<List<ExamResultRow>> GetExamAsync(long exam, CancellationToken cancellationToken) =>
         engine.QueryAsync<ExamResultRow>(Sql.GetExam, new { exam }, cancellationToken);
 
+    /// <summary>The <paramref name="limit"/> highest numbered exams with a result, newest first.</summary>
+    public Task<List<ExamRow>> RecentExamsAsync(int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<ExamRow>(Sql.RecentExams, new { limit }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> students from <paramref name="from"/> on, in id order.</summary>
+    public Task<List<StudentRow>> StudentsFromAsync(string from, int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<StudentRow>(Sql.StudentsFrom, new { from, limit }, cancellationToken);
+
+    /// <summary>The <paramref name="limit"/> newest rejected events, newest first.</summary>
+    public Task<List<RejectionRow>> RecentRejectionsAsync(int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<RejectionRow>(Sql.RecentRejections, new { limit }, cancellationToken);
+
     /// <summary>Every student with a result, in id order, read one row at a time (for CSV: never all in memory).</summary>
     public IAsyncEnumerable<StudentRow> StreamStudentsAsync(CancellationToken cancellationToken) =>
         StreamAsync<StudentRow>(Sql.ListStudents, new { after = "", limit = long.MaxValue }, cancellationToken);

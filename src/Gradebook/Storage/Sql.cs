@@ -50,6 +50,10 @@ internal static partial class Sql
     public static readonly SqlFile NextImport = new("queries/next_import.sql");
     public static readonly SqlFile ChangesAfter = new("queries/changes_after.sql");
     public static readonly SqlFile LastChange = new("queries/last_change.sql");
+    public static readonly SqlFile RecentChanges = new("queries/recent_changes.sql");
+    public static readonly SqlFile RecentExams = new("queries/recent_exams.sql");
+    public static readonly SqlFile RecentRejections = new("queries/recent_rejections.sql");
+    public static readonly SqlFile StudentsFrom = new("queries/students_from.sql");
 
     public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
     public static readonly SqlFile MergeResults = new("writes/merge_results.sql");
