@@ -24,10 +24,14 @@ internal static class LiveBenchmark
         var report = new Report("live", ["engine", "measure", "value", "unit", "detail"]);
         foreach (var engine in options.Engines)
         {
-            var (samples, p50, p99, max) = await LatencyAsync(engine, options.Seconds ?? 20);
-            report.Add(engine, "emit-to-screen p50", p50, "ms", $"{samples} events at {EventsPerSecond:N0} ev/s");
-            report.Add(engine, "emit-to-screen p99", p99, "ms", $"max {max:F1} ms");
-            Console.WriteLine($"  {engine} latency: p50 {p50:F1} ms, p99 {p99:F1} ms");
+            foreach (var others in (int[])[0, Clients])
+            {
+                var (samples, p50, p99, max, dropped) = await LatencyAsync(engine, options.Seconds ?? 20, others);
+                var with = others == 0 ? "" : $", {others} other clients";
+                report.Add(engine, $"emit-to-screen p50{with}", p50, "ms", $"{samples} events at {EventsPerSecond:N0} ev/s");
+                report.Add(engine, $"emit-to-screen p99{with}", p99, "ms", $"max {max:F1} ms; {dropped} clients dropped");
+                Console.WriteLine($"  {engine} latency{with}: p50 {p50:F1} ms, p99 {p99:F1} ms, {dropped} dropped");
+            }
 
             var events = options.Events ?? 100_000;
             var alone = await IngestAsync(engine, events, clients: 0);
@@ -37,17 +41,17 @@ internal static class LiveBenchmark
             Console.WriteLine($"  {engine} ingest: alone {alone.Rate:N0}/s, with {Clients} clients {watched.Rate:N0}/s ({watched.Dropped} dropped)");
 
             var csv = await CsvExportAsync(engine, 1_000_000);
-            report.Add(engine, "CSV export, 1M students", csv.Seconds, "s", $"{csv.Megabytes:N0} MB; process peak RSS {csv.PeakBefore:N0} MB before, {csv.PeakAfter:N0} MB after");
-            Console.WriteLine($"  {engine} CSV: {csv.Seconds:F1} s, {csv.Megabytes:N0} MB, peak RSS {csv.PeakBefore:N0} -> {csv.PeakAfter:N0} MB");
+            report.Add(engine, "CSV export, 1M students", csv.Seconds, "s", $"{csv.Megabytes:N0} MB; process peak RSS {csv.PeakBefore:N0} MB before, {csv.PeakAfterFirst:N0} MB after one export, {csv.PeakAfterSecond:N0} MB after two");
+            Console.WriteLine($"  {engine} CSV: {csv.Seconds:F1} s, {csv.Megabytes:N0} MB, peak RSS {csv.PeakBefore:N0} -> {csv.PeakAfterFirst:N0} -> {csv.PeakAfterSecond:N0} MB");
         }
 
         report.Note($"emit-to-screen: from the feed server flushing an event to a client of GET /scores/live parsing it (Live:PollInterval 100 ms, the default); the first {WarmUpSeconds} s are not counted.");
-        report.Note($"ingest: emulator at full speed → a Gradebook process → committed, timed from its first commit; with {Clients} clients connected from Last-Event-ID 0, each reading every change (in this benchmark process, on the same cores).");
-        report.Note("CSV export: GET /students?format=csv of a store holding one result for each of 1,000,000 students, read to the end; peak RSS is the process's VmHWM.");
+        report.Note($"ingest: emulator at full speed → a Gradebook process → committed, timed from its first commit; with {Clients} clients connected as the host came up (from the end of the log, as a dashboard does), each reading every change after that (in this benchmark process, on the same cores).");
+        report.Note("CSV export: GET /students?format=csv of a store holding one result for each of 1,000,000 students, read to the end, twice (the time is the second's); peak RSS is the process's VmHWM.");
         return report;
     }
 
-    private static async Task<(int Samples, double P50, double P99, double Max)> LatencyAsync(string engine, double seconds)
+    private static async Task<(int Samples, double P50, double P99, double Max, int Dropped)> LatencyAsync(string engine, double seconds, int others)
     {
         var feedOptions = Workload.Feed((long)(EventsPerSecond * (seconds + WarmUpSeconds)), EventsPerSecond);
         var sequence = ScoreSequence.All(feedOptions);
@@ -65,6 +69,8 @@ internal static class LiveBenchmark
         using var host = Workload.StartHost(settings, feed.Url, urls: $"http://127.0.0.1:{port}");
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Timeout.InfiniteTimeSpan };
         await Workload.WaitUntilUpAsync(client, host);
+        using var stop = new CancellationTokenSource();
+        var (readers, _, dropped) = Drain(client, others, stop.Token);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/scores/live");
         request.Headers.Add("Last-Event-ID", "0");
@@ -94,8 +100,10 @@ internal static class LiveBenchmark
             }
         }
 
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
         latencies.Sort();
-        return (latencies.Count, Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1]);
+        return (latencies.Count, Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1], dropped());
     }
 
     private static async Task<(double Rate, int Dropped, double Megabytes)> IngestAsync(string engine, long events, int clients)
@@ -110,19 +118,29 @@ internal static class LiveBenchmark
         await Workload.WaitUntilUpAsync(http, host);
 
         using var stop = new CancellationTokenSource();
+        var (readers, bytes, dropped) = Drain(http, clients, stop.Token);
+
+        var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host);
+        var streamed = bytes() / 1024.0 / 1024.0;
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        return (rate, dropped(), streamed);
+    }
+
+    /// <summary>Live clients that read every byte and parse nothing; counts what they read and how many the host disconnected.</summary>
+    private static (List<Task> Readers, Func<long> Bytes, Func<int> Dropped) Drain(HttpClient http, int clients, CancellationToken stop)
+    {
         long bytes = 0;
         var dropped = 0;
         var readers = Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, "/scores/live");
-                request.Headers.Add("Last-Event-ID", "0");
-                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
-                await using var body = await response.Content.ReadAsStreamAsync(stop.Token);
+                using var response = await http.GetAsync(new Uri("/scores/live", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, stop);
+                await using var body = await response.Content.ReadAsStreamAsync(stop);
                 var buffer = new byte[64 * 1024];
                 int read;
-                while ((read = await body.ReadAsync(buffer, stop.Token)) > 0)
+                while ((read = await body.ReadAsync(buffer, stop)) > 0)
                 {
                     Interlocked.Add(ref bytes, read);
                 }
@@ -138,15 +156,10 @@ internal static class LiveBenchmark
                 Interlocked.Increment(ref dropped);
             }
         })).ToList();
-
-        var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host);
-        var streamed = Interlocked.Read(ref bytes) / 1024.0 / 1024.0;
-        await stop.CancelAsync();
-        await Task.WhenAll(readers);
-        return (rate, dropped, streamed);
+        return (readers, () => Interlocked.Read(ref bytes), () => Volatile.Read(ref dropped));
     }
 
-    private static async Task<(double Seconds, double Megabytes, double PeakBefore, double PeakAfter)> CsvExportAsync(string engine, int students)
+    private static async Task<(double Seconds, double Megabytes, double PeakBefore, double PeakAfterFirst, double PeakAfterSecond)> CsvExportAsync(string engine, int students)
     {
         using var directory = new TempDirectory();
         var (store, settings) = await Workload.FreshStoreAsync(engine, directory);
@@ -167,6 +180,15 @@ internal static class LiveBenchmark
         await Workload.WaitUntilUpAsync(http, host);
         var before = PeakMegabytes(host.Id);
 
+        // Twice: the first export also loads and compiles what any first request does; the second shows what an export holds.
+        var (seconds, megabytes) = await ExportAsync(http);
+        var afterFirst = PeakMegabytes(host.Id);
+        (seconds, megabytes) = await ExportAsync(http);
+        return (seconds, megabytes, before, afterFirst, PeakMegabytes(host.Id));
+    }
+
+    private static async Task<(double Seconds, double Megabytes)> ExportAsync(HttpClient http)
+    {
         var clock = Stopwatch.StartNew();
         using var response = await http.GetAsync(new Uri("/students?format=csv", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         await using var body = await response.Content.ReadAsStreamAsync();
@@ -178,7 +200,7 @@ internal static class LiveBenchmark
             total += read;
         }
 
-        return (clock.Elapsed.TotalSeconds, total / 1024.0 / 1024.0, before, PeakMegabytes(host.Id));
+        return (clock.Elapsed.TotalSeconds, total / 1024.0 / 1024.0);
     }
 
     private static double PeakMegabytes(int pid) =>

@@ -7,6 +7,7 @@ internal static class LiveServices
     {
         services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<LiveMetrics>();
         services.AddHostedService(provider => provider.GetRequiredService<ChangeFeed>());
         return services;
     }

@@ -28,7 +28,11 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
         var options = services.GetRequiredService<IOptions<LiveOptions>>().Value;
         var time = services.GetRequiredService<TimeProvider>();
         var logger = services.GetRequiredService<ILogger<LiveStream>>();
-        var aborted = context.RequestAborted;
+        var metrics = services.GetRequiredService<LiveMetrics>();
+        // A stream never ends by itself: it ends when the client goes or the host stops, and the client resumes elsewhere.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(
+            context.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var aborted = ended.Token;
 
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
@@ -37,6 +41,7 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
         var cursor = lastEventId ?? await store.LastIdAsync(aborted);
         var caughtUp = false;
         var retry = string.Create(CultureInfo.InvariantCulture, $"retry: {(long)options.ReconnectDelay.TotalMilliseconds}\n\n");
+        metrics.Connected();
         try
         {
             if (!await WriteAsync(context, [Encoding.UTF8.GetBytes(retry)], options.WriteTimeout, time))
@@ -51,6 +56,7 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
                 if (frames.Count > 0 && !await WriteAsync(context, frames, options.WriteTimeout, time))
                 {
                     LogSlowClient(logger, cursor, options.WriteTimeout);
+                    metrics.Dropped("write_timeout");
                     return;
                 }
 
@@ -60,6 +66,7 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
                 if (caughtUp && feed.Tail - cursor > options.MaxBehind)
                 {
                     LogBehindClient(logger, cursor, feed.Tail - cursor);
+                    metrics.Dropped("behind");
                     return;
                 }
 
@@ -78,6 +85,7 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
                 {
                     if (!await WriteAsync(context, [Heartbeat], options.WriteTimeout, time))
                     {
+                        metrics.Dropped("write_timeout");
                         return;
                     }
                 }
@@ -85,7 +93,11 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            // The client went away.
+            // The client went away, or the host is stopping.
+        }
+        finally
+        {
+            metrics.Disconnected();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -5,6 +6,7 @@ using Gradebook.Storage;
 using Gradebook.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Gradebook.Tests.Live;
 
@@ -149,12 +151,14 @@ public sealed class LiveStreamTests : IAsyncLifetime
             ["Live:MaxBehind"] = "1000000",
         });
         await api.InitializeAsync();
+        using var dropped = new MetricCollector<long>(api.Factory.Services.GetRequiredService<IMeterFactory>(), "Gradebook", "live.dropped");
         await using var reader = await LiveClient.ConnectAsync(api.Client);
 
-        // A client that sends its request and never reads: a small receive buffer, so the server's writes block soon.
+        // A client that sends its request and never reads: a small receive buffer, so the server's writes block soon. It
+        // asks for everything from the first change, so it is sent all of it however late its request is served.
         using var stalled = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         await stalled.ConnectAsync(IPAddress.Loopback, api.Client.BaseAddress!.Port);
-        await stalled.SendAsync(Encoding.ASCII.GetBytes("GET /scores/live HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        await stalled.SendAsync(Encoding.ASCII.GetBytes("GET /scores/live HTTP/1.1\r\nHost: localhost\r\nLast-Event-ID: 0\r\n\r\n"));
 
         // About 16 MB of events, several times what the socket buffers between the server and the stalled client hold
         // (at most 4 MiB to send and a few KiB to receive, by Linux's defaults).
@@ -168,6 +172,11 @@ public sealed class LiveStreamTests : IAsyncLifetime
 
         var events = await reading;
         Assert.Equal(Enumerable.Range(0, Batches).SelectMany(b => Enumerable.Repeat((long)b, PerBatch)), events.Select(e => e.Exam));
+
+        // Ingestion may finish before the stalled write has waited Live:WriteTimeout: wait for the host to give up on it.
+        using var stalledLong = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await dropped.WaitForMeasurementsAsync(1, stalledLong.Token);
+        Assert.Equal("write_timeout", Assert.Single(dropped.GetMeasurementSnapshot()).Tags["reason"]);
 
         // The server closed the stalled connection: reading what it had buffered ends, by end of stream or reset.
         using var giveUp = new CancellationTokenSource(TimeSpan.FromMinutes(3));
