@@ -27,6 +27,7 @@ internal sealed partial class ChangeFeed(
     /// <summary>Every change with an id above this and up to <see cref="_tail"/> is in the window; long.MaxValue until the first read.</summary>
     private long _floor = long.MaxValue;
     private long _tail = -1;
+    private int _clients;
 
     /// <summary>Completes when the next changes arrive: take it before reading, so none can slip between the read and the wait.</summary>
     public Task NextChange
@@ -51,6 +52,11 @@ internal sealed partial class ChangeFeed(
             }
         }
     }
+
+    /// <summary>A live client connected: the log is read while there is at least one.</summary>
+    public void Attach() => Interlocked.Increment(ref _clients);
+
+    public void Detach() => Interlocked.Decrement(ref _clients);
 
     /// <summary>The SSE frame of a change, as every client is sent it.</summary>
     public static byte[] Frame(ChangeRow row)
@@ -108,7 +114,21 @@ internal sealed partial class ChangeFeed(
                     }
                 }
 
-                if (_tail < 0)
+                // Nobody is watching: the window is dropped rather than kept up, so ingestion alone pays nothing for it. A
+                // client that connects meanwhile reads the store until the next read starts the window again.
+                if (Volatile.Read(ref _clients) == 0)
+                {
+                    if (_tail >= 0)
+                    {
+                        lock (_gate)
+                        {
+                            _window.Clear();
+                            _floor = long.MaxValue;
+                            _tail = -1;
+                        }
+                    }
+                }
+                else if (_tail < 0)
                 {
                     var last = await store.LastIdAsync(stoppingToken);
                     lock (_gate)
@@ -117,16 +137,19 @@ internal sealed partial class ChangeFeed(
                     }
                 }
 
-                List<ChangeRow> rows;
-                do
+                while (_tail >= 0)
                 {
-                    rows = await store.ReadAsync(_tail, long.MaxValue, null, null, PageSize, stoppingToken);
+                    var rows = await store.ReadAsync(_tail, long.MaxValue, null, null, PageSize, stoppingToken);
                     if (rows.Count > 0)
                     {
                         Append(rows);
                     }
+
+                    if (rows.Count < PageSize)
+                    {
+                        break;
+                    }
                 }
-                while (rows.Count == PageSize);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -42,6 +42,7 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
         var caughtUp = false;
         var retry = string.Create(CultureInfo.InvariantCulture, $"retry: {(long)options.ReconnectDelay.TotalMilliseconds}\n\n");
         metrics.Connected();
+        feed.Attach();
         try
         {
             if (!await WriteAsync(context, [Encoding.UTF8.GetBytes(retry)], options.WriteTimeout, time))
@@ -97,6 +98,7 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
         }
         finally
         {
+            feed.Detach();
             metrics.Disconnected();
         }
     }
