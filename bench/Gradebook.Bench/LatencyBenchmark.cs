@@ -86,7 +86,7 @@ internal static class LatencyBenchmark
     }
 
     /// <summary>The emulated feed, served by this process, noting when each event left.</summary>
-    private static async Task<FeedServer> StartFeedAsync(EmulatorOptions options, ConcurrentDictionary<long, long> sentAt)
+    internal static async Task<FeedServer> StartFeedAsync(EmulatorOptions options, ConcurrentDictionary<long, long> sentAt)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -120,7 +120,7 @@ internal static class LatencyBenchmark
         return new FeedServer(app);
     }
 
-    private sealed class FeedServer(WebApplication app) : IAsyncDisposable
+    internal sealed class FeedServer(WebApplication app) : IAsyncDisposable
     {
         public Uri Url { get; } = new(new Uri(app.Urls.First()), "/scores");
 

@@ -1,9 +1,11 @@
 using Gradebook.Api;
 using Gradebook.Auth;
+using Gradebook.Dashboard;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
 using Gradebook.Imports;
+using Gradebook.Live;
 using Gradebook.Operations;
 using Gradebook.Rebuild;
 using Gradebook.Storage;
@@ -44,6 +46,8 @@ if (!emulatorOnly)
     builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);
     builder.Services.AddGradebookAuth(builder.Configuration);
+    builder.Services.AddLive(builder.Configuration);
+    builder.Services.AddDashboard();
 }
 else
 {
@@ -103,6 +107,8 @@ else
     routes.MapExams();
     routes.MapImports();
     routes.MapResults();
+    routes.MapLive();
+    app.MapDashboard();
     if (app.Services.GetRequiredService<FeedCatalog>().UsesEmulator)
     {
         LogEmbeddedEmulator(app.Logger);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gradebook.Exams;
 using Gradebook.Imports;
+using Gradebook.Live;
 using Gradebook.Operations;
 using Gradebook.Students;
 
@@ -20,5 +21,6 @@ namespace Gradebook.Api;
 [JsonSerializable(typeof(FleetReport))]
 [JsonSerializable(typeof(Page<RejectedEvent>))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(LiveResult))]
 [JsonSerializable(typeof(long))]
 internal sealed partial class GradebookJsonContext : JsonSerializerContext;

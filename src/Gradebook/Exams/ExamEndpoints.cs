@@ -13,9 +13,14 @@ internal static class ExamEndpoints
         var group = routes.MapGroup("/exams").WithTags("Exams")
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
-        group.MapGet("/", async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem>> (
-            string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
+        group.MapGet("/", async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem, CsvResult>> (
+            string? limit, string? after, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
         {
+            if (CsvResult.IsWanted(context.Request))
+            {
+                return ExamCsv.List(store);
+            }
+
             if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
             {
                 return Problems.Invalid("limit", error!);
@@ -32,12 +37,17 @@ internal static class ExamEndpoints
         })
         .WithSummary("Exams that have at least one result, in exam number order.");
 
-        group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult>> (
-            string exam, ReadStore store, CancellationToken cancellationToken) =>
+        group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult, CsvResult>> (
+            string exam, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
         {
             if (!ExamNumbers.TryParse(exam, out var number))
             {
                 return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
+            }
+
+            if (CsvResult.IsWanted(context.Request))
+            {
+                return ExamCsv.One(store, number);
             }
 
             var report = (await store.GetExamAsync(number, cancellationToken)).AsReport(number);

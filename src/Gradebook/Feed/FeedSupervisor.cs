@@ -143,9 +143,10 @@ internal sealed partial class FeedSupervisor(
 
     private async Task StartAsync(IngestedFeed feed, FeedLease lease, Uri url, CancellationToken stoppingToken)
     {
+        string? previousOwner;
         try
         {
-            await fleet.ClaimAsync(lease, InstanceId, stoppingToken);
+            previousOwner = await fleet.ClaimAsync(lease, InstanceId, stoppingToken);
         }
         catch
         {
@@ -153,7 +154,7 @@ internal sealed partial class FeedSupervisor(
             throw;
         }
 
-        if (_view.Owners.GetValueOrDefault(feed.Name) is { } previousOwner)
+        if (previousOwner is not null)
         {
             LogTookOver(feed.Name, previousOwner);
         }

@@ -35,9 +35,28 @@ internal sealed class FleetStore(StoreEngine engine)
     public Task<List<FeedOwnerRow>> FeedOwnersAsync(CancellationToken cancellationToken) =>
         engine.QueryAsync<FeedOwnerRow>(Sql.FeedOwners, null, cancellationToken);
 
-    /// <summary>Records <paramref name="owner"/> as the owner of the feed whose lease it holds, on the lease's own connection.</summary>
-    public Task ClaimAsync(FeedLease lease, string owner, CancellationToken cancellationToken) =>
-        OnLeaseAsync(lease, Sql.ClaimFeed, new { source = lease.Feed, owner }, cancellationToken);
+    /// <summary>
+    /// Records <paramref name="owner"/> as the owner of the feed whose lease it holds, on the lease's own connection, and
+    /// returns the owner the record named until then (null when the last owner let the feed go, or there was none).
+    /// </summary>
+    public async Task<string?> ClaimAsync(FeedLease lease, string owner, CancellationToken cancellationToken)
+    {
+        var (connection, owned) = await lease.ConnectionAsync(cancellationToken);
+        try
+        {
+            var previous = (await engine.QueryAsync<FeedOwnerRow>(connection, null, Sql.FeedOwners, null, cancellationToken))
+                .SingleOrDefault(o => o.Source == lease.Feed)?.Owner;
+            await engine.ExecuteAsync(connection, null, Sql.ClaimFeed, new { source = lease.Feed, owner }, cancellationToken);
+            return previous;
+        }
+        finally
+        {
+            if (owned)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>Clears the owner of the feed, while the lease is still held.</summary>
     public Task ReleaseAsync(FeedLease lease, string owner, CancellationToken cancellationToken) =>

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using Dapper;
+
 namespace Gradebook.Storage;
 
 /// <summary>The reads behind the API: one query file each, on a connection of its own.</summary>
@@ -19,7 +22,44 @@ internal sealed class ReadStore(StoreEngine engine)
     public Task<List<ExamResultRow>> GetExamAsync(long exam, CancellationToken cancellationToken) =>
         engine.QueryAsync<ExamResultRow>(Sql.GetExam, new { exam }, cancellationToken);
 
+    /// <summary>The <paramref name="limit"/> highest numbered exams with a result, newest first.</summary>
+    public Task<List<ExamRow>> RecentExamsAsync(int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<ExamRow>(Sql.RecentExams, new { limit }, cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> students from <paramref name="from"/> on, in id order.</summary>
+    public Task<List<StudentRow>> StudentsFromAsync(string from, int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<StudentRow>(Sql.StudentsFrom, new { from, limit }, cancellationToken);
+
+    /// <summary>The <paramref name="limit"/> newest rejected events, newest first.</summary>
+    public Task<List<RejectionRow>> RecentRejectionsAsync(int limit, CancellationToken cancellationToken) =>
+        engine.QueryAsync<RejectionRow>(Sql.RecentRejections, new { limit }, cancellationToken);
+
+    /// <summary>Every student with a result, in id order, read one row at a time (for CSV: never all in memory).</summary>
+    public IAsyncEnumerable<StudentRow> StreamStudentsAsync(CancellationToken cancellationToken) =>
+        StreamAsync<StudentRow>(Sql.ListStudents, new { after = "", limit = long.MaxValue }, cancellationToken);
+
+    /// <summary>The student's results in exam order, read one row at a time.</summary>
+    public IAsyncEnumerable<StudentResultRow> StreamStudentAsync(string studentId, CancellationToken cancellationToken) =>
+        StreamAsync<StudentResultRow>(Sql.GetStudent, new { student_id = studentId }, cancellationToken);
+
+    /// <summary>Every exam with a result, in number order, read one row at a time.</summary>
+    public IAsyncEnumerable<ExamRow> StreamExamsAsync(CancellationToken cancellationToken) =>
+        StreamAsync<ExamRow>(Sql.ListExams, new { after = -1L, limit = long.MaxValue }, cancellationToken);
+
+    /// <summary>The exam's results in student id order, read one row at a time.</summary>
+    public IAsyncEnumerable<ExamResultRow> StreamExamAsync(long exam, CancellationToken cancellationToken) =>
+        StreamAsync<ExamResultRow>(Sql.GetExam, new { exam }, cancellationToken);
+
     /// <summary>Up to <paramref name="limit"/> rejected events after raw record id <paramref name="after"/>, oldest first.</summary>
     public Task<List<RejectionRow>> ListRejectionsAsync(long after, int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<RejectionRow>(Sql.ListRejections, new { after, limit }, cancellationToken);
+
+    private async IAsyncEnumerable<T> StreamAsync<T>(SqlFile file, object parameters, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await engine.OpenAsync(cancellationToken);
+        await foreach (var row in connection.QueryUnbufferedAsync<T>(engine.Text(file), parameters).WithCancellation(cancellationToken))
+        {
+            yield return row;
+        }
+    }
 }

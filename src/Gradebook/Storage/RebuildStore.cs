@@ -18,7 +18,9 @@ internal sealed class RebuildStore(StoreEngine engine, ImportStore imports)
         {
             var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
             await engine.ExecuteAsync(connection, transaction, Sql.ResetDerived, null, cancellationToken);
-            return new RebuildTransaction(engine, imports, connection, transaction);
+            var lastChange = await connection.ExecuteScalarAsync<long>(
+                new CommandDefinition(engine.Text(Sql.HoldChangeLog), transaction: transaction, cancellationToken: cancellationToken));
+            return new RebuildTransaction(engine, imports, connection, transaction, lastChange);
         }
         catch
         {
@@ -29,7 +31,9 @@ internal sealed class RebuildStore(StoreEngine engine, ImportStore imports)
 }
 
 /// <summary>The reads and writes of one rebuild, all in its transaction; disposing it without committing undoes them.</summary>
-internal sealed class RebuildTransaction(StoreEngine engine, ImportStore imports, DbConnection connection, DbTransaction transaction)
+/// <param name="lastChange">The change log's newest id when the rebuild began: a rebuild appends nothing to the log.</param>
+internal sealed class RebuildTransaction(
+    StoreEngine engine, ImportStore imports, DbConnection connection, DbTransaction transaction, long lastChange)
     : IAsyncDisposable
 {
     /// <summary>Up to <paramref name="limit"/> raw events after raw record id <paramref name="after"/>, in id order.</summary>
@@ -72,7 +76,11 @@ internal sealed class RebuildTransaction(StoreEngine engine, ImportStore imports
             new CommandDefinition("SELECT COUNT(*) FROM results", transaction: transaction, cancellationToken: cancellationToken));
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await engine.ExecuteAsync(connection, transaction, Sql.DropRebuildChanges, new { after = lastChange }, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

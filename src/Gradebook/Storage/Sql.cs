@@ -48,6 +48,12 @@ internal static partial class Sql
     public static readonly SqlFile ListRejections = new("queries/list_rejections.sql");
     public static readonly SqlFile RawEventsPage = new("queries/raw_events_page.sql");
     public static readonly SqlFile NextImport = new("queries/next_import.sql");
+    public static readonly SqlFile ChangesAfter = new("queries/changes_after.sql");
+    public static readonly SqlFile LastChange = new("queries/last_change.sql");
+    public static readonly SqlFile RecentChanges = new("queries/recent_changes.sql");
+    public static readonly SqlFile RecentExams = new("queries/recent_exams.sql");
+    public static readonly SqlFile RecentRejections = new("queries/recent_rejections.sql");
+    public static readonly SqlFile StudentsFrom = new("queries/students_from.sql");
 
     public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
     public static readonly SqlFile MergeResults = new("writes/merge_results.sql");
@@ -61,6 +67,9 @@ internal static partial class Sql
     public static readonly SqlFile UpdateRawOutcome = new("writes/update_raw_outcome.sql");
     public static readonly SqlFile UpdateImportOutcome = new("writes/update_import_outcome.sql");
     public static readonly SqlFile RecomputeAggregates = new("writes/recompute_aggregates.sql");
+    public static readonly SqlFile TrimChangeLog = new("writes/trim_change_log.sql");
+    public static readonly SqlFile HoldChangeLog = new("writes/hold_change_log.sql");
+    public static readonly SqlFile DropRebuildChanges = new("writes/drop_rebuild_changes.sql");
 
     public static readonly SqlFile Heartbeat = new("writes/heartbeat.sql");
     public static readonly SqlFile LeaveFleet = new("writes/leave_fleet.sql");

@@ -34,6 +34,7 @@ internal static class StorageServices
         services.AddSingleton<ReadReplica>();
         services.AddSingleton<RebuildStore>();
         services.AddSingleton<FleetStore>();
+        services.AddSingleton<ChangeLogStore>();
         return services;
     }
 }

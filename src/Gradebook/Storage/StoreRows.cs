@@ -122,3 +122,23 @@ internal sealed record StudentNameRow
 
     public required string LastName { get; init; }
 }
+
+/// <summary>A row of <c>changes_after.sql</c>: one changed result of the change log, with the aggregates after the change.</summary>
+internal sealed record ChangeRow
+{
+    public required long Id { get; init; }
+
+    public required string StudentId { get; init; }
+
+    public required long Exam { get; init; }
+
+    public required double Score { get; init; }
+
+    public required long ExamCount { get; init; }
+
+    public required double ExamAverage { get; init; }
+
+    public required long StudentCount { get; init; }
+
+    public required double StudentAverage { get; init; }
+}

@@ -16,9 +16,14 @@ internal static class StudentEndpoints
         var group = routes.MapGroup("/students").WithTags("Students")
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
-        group.MapGet("/", async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem>> (
-            string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
+        group.MapGet("/", async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem, CsvResult>> (
+            string? limit, string? after, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
         {
+            if (CsvResult.IsWanted(context.Request))
+            {
+                return StudentCsv.List(store);
+            }
+
             if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
             {
                 return Problems.Invalid("limit", error!);
@@ -35,13 +40,18 @@ internal static class StudentEndpoints
         })
         .WithSummary("Students who have at least one result, in student id order.");
 
-        group.MapGet("/{**studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult>> (
+        group.MapGet("/{**studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult, CsvResult>> (
             string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
         {
             var id = ExactId(context, studentId);
             if (StudentIds.Problem(id) is { } problem)
             {
                 return Problems.Invalid("studentId", problem);
+            }
+
+            if (CsvResult.IsWanted(context.Request))
+            {
+                return StudentCsv.One(store, id);
             }
 
             var student = (await store.GetStudentAsync(id, cancellationToken)).AsDetails(id);

@@ -210,6 +210,7 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
         var path = pattern
             .Replace("{**studentId}", "Nobody", StringComparison.Ordinal)
             .Replace("{exam}", "1", StringComparison.Ordinal)
+            .Replace("{exam:long}", "1", StringComparison.Ordinal)
             .Replace("{testId}", "1", StringComparison.Ordinal)
             .Replace("{documentName}", "v1", StringComparison.Ordinal);
         Assert.DoesNotContain("{", path, StringComparison.Ordinal);
@@ -221,8 +222,8 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
             }
 
             using var request = new HttpRequestMessage(new HttpMethod(method), path);
-            // Headers only from /scores, which streams for as long as it is read.
-            return await client.SendAsync(request, path == "/scores" ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
+            // Headers only from the event streams, which stream for as long as they are read.
+            return await client.SendAsync(request, path is "/scores" or "/scores/live" ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead);
         }
     }
 }

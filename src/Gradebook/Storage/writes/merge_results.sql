@@ -49,5 +49,19 @@ ON CONFLICT (exam) DO UPDATE
 SET student_count = exams.student_count + excluded.student_count,
     score_sum = exams.score_sum + excluded.score_sum;
 
+-- 5. The change log GET /scores/live serves, with the aggregates after the change. First its one-row lock, held to
+--    commit (the phase after the exams, before the feed's row: see writes/postgres/lock_students.sql), so on
+--    PostgreSQL log rows commit in id order; a write that changed nothing neither waits for it nor takes it.
+UPDATE result_changes_log_lock SET writes = writes + 1 WHERE EXISTS (SELECT 1 FROM result_changes);
+
+INSERT INTO result_changes_log (student_id, exam, score, exam_count, exam_average, student_count, student_average)
+SELECT c.student_id, c.exam, c.obtained / c.available,
+       e.student_count, e.score_sum / e.student_count,
+       s.exam_count, s.score_sum / s.exam_count
+FROM result_changes AS c
+JOIN exams AS e ON e.exam = c.exam
+JOIN students AS s ON s.student_id = c.student_id
+ORDER BY c.exam, c.student_id;
+
 DELETE FROM result_changes;
 DELETE FROM incoming_results;

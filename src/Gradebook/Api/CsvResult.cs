@@ -1,0 +1,72 @@
+using System.Globalization;
+using System.Reflection;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Net.Http.Headers;
+
+namespace Gradebook.Api;
+
+/// <summary>
+/// An RFC 4180 CSV answer (CsvHelper), written row by row as the rows are read, with a header row and a file name.
+/// A field that a spreadsheet would take for a formula (starting with =, +, -, @, tab or CR) is prefixed with ',
+/// as spreadsheet tools expect.
+/// </summary>
+/// <param name="notFound">The 404's detail when there are no rows (a single resource), or null when none is fine (a list).</param>
+internal sealed class CsvResult(
+    string fileName, string[] header, Func<CancellationToken, IAsyncEnumerable<string[]>> records, string? notFound = null)
+    : IResult, IEndpointMetadataProvider
+{
+    public const string MediaType = "text/csv";
+
+    private static readonly CsvWriterOptions Options = new() { NewLine = "\r\n", Injection = CsvInjection.Escape };
+
+    /// <summary>Whether the client asked for CSV: <c>?format=csv</c>, or <c>text/csv</c> in Accept.</summary>
+    public static bool IsWanted(HttpRequest request) =>
+        string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
+        || request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase) && a.Quality is not 0);
+
+    /// <summary>A number as the JSON answers write it, shortest round-trip form.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public async Task ExecuteAsync(HttpContext context)
+    {
+        var cancellationToken = context.RequestAborted;
+        await using var rows = records(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var any = await rows.MoveNextAsync();
+        if (!any && notFound is not null)
+        {
+            await Problems.NotFound(notFound).ExecuteAsync(context);
+            return;
+        }
+
+        context.Response.ContentType = $"{MediaType}; charset=utf-8; header=present";
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        context.Response.Headers.ContentDisposition = disposition.ToString();
+
+        await using var csv = CsvWriter.Create(context.Response.Body, Options, leaveOpen: true);
+        foreach (var name in header)
+        {
+            csv.WriteField(name);
+        }
+
+        await csv.EndRecordAsync(cancellationToken);
+        while (any)
+        {
+            foreach (var field in rows.Current)
+            {
+                csv.WriteField(field);
+            }
+
+            await csv.EndRecordAsync(cancellationToken);
+            any = await rows.MoveNextAsync();
+        }
+
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, null, [MediaType]));
+}

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Gradebook.Api;
+using Gradebook.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Gradebook.Live;
+
+/// <summary>
+/// Reads the change log's new rows from the store every <see cref="LiveOptions.PollInterval"/>, keeps the newest
+/// <see cref="LiveOptions.WindowSize"/> of them in memory with their SSE frames, and wakes the live streams. Every
+/// client near the end of the log is served from this one read, so 200 clients cost one query, not 200; a client
+/// further back reads the store itself. Polling the durable log, rather than being told by this process's writers,
+/// is what lets a client of one instance see changes committed by another.
+/// </summary>
+internal sealed partial class ChangeFeed(
+    ChangeLogStore store, IOptions<LiveOptions> options, TimeProvider time, ILogger<ChangeFeed> logger) : BackgroundService
+{
+    private const int PageSize = 5000;
+
+    private readonly LiveOptions _options = options.Value;
+    private readonly Lock _gate = new();
+    private readonly List<LiveChange> _window = [];
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Every change with an id above this and up to <see cref="_tail"/> is in the window; long.MaxValue until the first read.</summary>
+    private long _floor = long.MaxValue;
+    private long _tail = -1;
+    private int _clients;
+
+    /// <summary>Completes when the next changes arrive: take it before reading, so none can slip between the read and the wait.</summary>
+    public Task NextChange
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _next.Task;
+            }
+        }
+    }
+
+    /// <summary>The newest change read from the log; -1 before the first read.</summary>
+    public long Tail
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _tail;
+            }
+        }
+    }
+
+    /// <summary>A live client connected: the log is read while there is at least one.</summary>
+    public void Attach() => Interlocked.Increment(ref _clients);
+
+    public void Detach() => Interlocked.Decrement(ref _clients);
+
+    /// <summary>The SSE frame of a change, as every client is sent it.</summary>
+    public static byte[] Frame(ChangeRow row)
+    {
+        var json = JsonSerializer.Serialize(LiveResult.Of(row), GradebookJsonContext.Default.LiveResult);
+        return Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"id: {row.Id}\nevent: result\ndata: {json}\n\n"));
+    }
+
+    /// <summary>
+    /// The window's changes after <paramref name="after"/> that <paramref name="filter"/> lets through, at most
+    /// <paramref name="max"/>, and the id the client has now seen everything up to; null when the window does not
+    /// reach back to <paramref name="after"/>, so the client must read the store.
+    /// </summary>
+    public (List<LiveChange> Changes, long SeenUpTo)? TryRead(long after, LiveFilter filter, int max)
+    {
+        lock (_gate)
+        {
+            if (after < _floor)
+            {
+                return null;
+            }
+
+            var changes = new List<LiveChange>();
+            var start = FirstAfter(after);
+            for (var i = start; i < _window.Count; i++)
+            {
+                if (filter.Matches(_window[i]))
+                {
+                    changes.Add(_window[i]);
+                    if (changes.Count == max)
+                    {
+                        return (changes, _window[i].Id);
+                    }
+                }
+            }
+
+            return (changes, Math.Max(after, _tail));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextTrim = time.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (time.GetUtcNow() >= nextTrim)
+                {
+                    nextTrim = time.GetUtcNow() + _options.TrimInterval;
+                    var removed = await store.TrimAsync(_options.RetainChanges, stoppingToken);
+                    if (removed > 0)
+                    {
+                        LogTrimmed(logger, removed, _options.RetainChanges);
+                    }
+                }
+
+                // Nobody is watching: the window is dropped rather than kept up, so ingestion alone pays nothing for it. A
+                // client that connects meanwhile reads the store until the next read starts the window again.
+                if (Volatile.Read(ref _clients) == 0)
+                {
+                    if (_tail >= 0)
+                    {
+                        lock (_gate)
+                        {
+                            _window.Clear();
+                            _floor = long.MaxValue;
+                            _tail = -1;
+                        }
+                    }
+                }
+                else if (_tail < 0)
+                {
+                    var last = await store.LastIdAsync(stoppingToken);
+                    lock (_gate)
+                    {
+                        _floor = _tail = last;
+                    }
+                }
+
+                while (_tail >= 0)
+                {
+                    var rows = await store.ReadAsync(_tail, long.MaxValue, null, null, PageSize, stoppingToken);
+                    if (rows.Count > 0)
+                    {
+                        Append(rows);
+                    }
+
+                    if (rows.Count < PageSize)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogReadFailed(logger, e);
+            }
+
+            try
+            {
+                await Task.Delay(_options.PollInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private void Append(List<ChangeRow> rows)
+    {
+        var changes = rows.Select(r => new LiveChange(r.Id, r.Exam, r.StudentId, Frame(r))).ToList();
+        TaskCompletionSource woken;
+        lock (_gate)
+        {
+            _window.AddRange(changes);
+            _tail = changes[^1].Id;
+
+            // Trimmed in slices, so the copy is paid once per many appends.
+            if (_window.Count > _options.WindowSize + (_options.WindowSize / 4))
+            {
+                var excess = _window.Count - _options.WindowSize;
+                _floor = _window[excess - 1].Id;
+                _window.RemoveRange(0, excess);
+            }
+
+            woken = _next;
+            _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        woken.SetResult();
+    }
+
+    private int FirstAfter(long id)
+    {
+        int low = 0, high = _window.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (_window[middle].Id <= id)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Change log trimmed: {Removed} changes removed, the newest {Kept} kept")]
+    private static partial void LogTrimmed(ILogger logger, int removed, long kept);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change log could not be read; trying again")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
+}
