@@ -72,7 +72,7 @@ internal sealed class RebuildTransaction(StoreEngine engine, ImportStore imports
             new CommandDefinition("SELECT COUNT(*) FROM results", transaction: transaction, cancellationToken: cancellationToken));
     }
 
-    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+    public Task CommitAsync(CancellationToken cancellationToken) => engine.CommitAsync(connection, transaction, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {

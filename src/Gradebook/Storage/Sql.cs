@@ -48,6 +48,7 @@ internal static partial class Sql
     public static readonly SqlFile ListRejections = new("queries/list_rejections.sql");
     public static readonly SqlFile RawEventsPage = new("queries/raw_events_page.sql");
     public static readonly SqlFile NextImport = new("queries/next_import.sql");
+    public static readonly SqlFile GetDataVersion = new("queries/get_data_version.sql");
 
     public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
     public static readonly SqlFile MergeResults = new("writes/merge_results.sql");
@@ -61,6 +62,7 @@ internal static partial class Sql
     public static readonly SqlFile UpdateRawOutcome = new("writes/update_raw_outcome.sql");
     public static readonly SqlFile UpdateImportOutcome = new("writes/update_import_outcome.sql");
     public static readonly SqlFile RecomputeAggregates = new("writes/recompute_aggregates.sql");
+    public static readonly SqlFile BumpDataVersion = new("writes/bump_data_version.sql");
 
     /// <summary>SQLite only: the bulk path for the raw record.</summary>
     public static readonly SqlFile InsertRawEvents = new("writes/insert_raw_events.sql");
