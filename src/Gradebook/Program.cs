@@ -31,6 +31,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);
+    builder.Services.AddReadCache(provider => provider.GetRequiredService<ReadStore>().GetDataVersionAsync);
 }
 else
 {
@@ -66,6 +67,7 @@ if (emulatorOnly)
 }
 else
 {
+    app.UseReadCache();
     app.MapOpenApi();
     app.MapHealth();
     app.MapMetrics();
