@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gradebook.Bench;
 
-// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|all> [--events N] [--seconds S] [--engines sqlite,postgres]
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|catchup|profile|all> [--events N] [--seconds S] [--engines sqlite,postgres]
 var scenario = args.FirstOrDefault() ?? "all";
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
@@ -11,6 +11,8 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
     ["query"] = QueryBenchmark.RunAsync,
     ["latency"] = LatencyBenchmark.RunAsync,
     ["memory"] = MemoryBenchmark.RunAsync,
+    ["catchup"] = CatchUpBenchmark.RunAsync,
+    ["profile"] = WriteProfile.RunAsync,
 };
 
 if (scenario != "all" && !scenarios.ContainsKey(scenario))
