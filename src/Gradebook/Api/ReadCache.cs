@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Net.Http.Headers;
@@ -17,7 +18,7 @@ internal sealed class ReadCache(Func<CancellationToken, Task<long>> dataVersion)
     /// <summary>Answers larger than this are sent but not kept, so one huge page cannot push out thousands of small ones.</summary>
     private const int LargestCachedAnswer = 256 * 1024;
 
-    private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = 32 * 1024 * 1024 });
+    private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
 
     /// <summary>Marks an endpoint as a read whose answer depends only on the stored data and its request target.</summary>
     public static readonly object Marker = new CachedReadMetadata();
@@ -39,9 +40,10 @@ internal sealed class ReadCache(Func<CancellationToken, Task<long>> dataVersion)
             return;
         }
 
-        // The target exactly as sent: handlers read ids from it (an escaped '/' stays escaped in Request.Path).
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path + context.Request.QueryString;
-        var key = (version, target);
+        // The target exactly as sent, where the server gives it: handlers read ids from it, and Request.Path decodes
+        // %25 but not %2F, so two different targets can share one path. An in-memory test server gives none.
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var key = (version, string.IsNullOrEmpty(raw) ? context.Request.GetEncodedPathAndQuery() : raw);
         if (_answers.TryGetValue(key, out Answer? cached))
         {
             await WriteAsync(context, tag, cached!);
