@@ -77,7 +77,7 @@ internal static class QueryBenchmark
                 latencies.Sort();
                 var rate = latencies.Count / elapsed.TotalSeconds;
                 report.Add(engine, results, "GET /students/{id} If-None-Match (304)", latencies.Count, rate, rate / healthz,
-                    Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1], double.NaN, double.NaN);
+                    Workload.Percentile(latencies, 50), Workload.Percentile(latencies, 99), latencies[^1], "-", "-");
             }
         }
 
