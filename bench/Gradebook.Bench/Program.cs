@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gradebook.Bench;
 
-// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|auth|fleet|live|all> [--events N] [--seconds S] [--engines sqlite,postgres]
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|auth|fleet|live|catchup|profile|all> [--events N] [--seconds S] [--engines sqlite,postgres]
 var scenario = args.FirstOrDefault() ?? "all";
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
@@ -14,6 +14,8 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
     ["auth"] = AuthBenchmark.RunAsync,
     ["fleet"] = FleetBenchmark.RunAsync,
     ["live"] = LiveBenchmark.RunAsync,
+    ["catchup"] = CatchUpBenchmark.RunAsync,
+    ["profile"] = WriteProfile.RunAsync,
 };
 
 if (scenario != "all" && !scenarios.ContainsKey(scenario))

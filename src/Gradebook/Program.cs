@@ -48,6 +48,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookAuth(builder.Configuration);
     builder.Services.AddLive(builder.Configuration);
     builder.Services.AddDashboard();
+    builder.Services.AddReadCache(provider => provider.GetRequiredService<ReadStore>().GetDataVersionAsync);
 }
 else
 {
@@ -90,6 +91,7 @@ if (emulatorOnly)
 else
 {
     app.UseGradebookAuth();
+    app.UseReadCache();
     routes.MapOpenApi();
     app.UseSwaggerUI(ui =>
     {

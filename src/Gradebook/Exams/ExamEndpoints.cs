@@ -35,7 +35,8 @@ internal static class ExamEndpoints
             var rows = await store.ListExamsAsync(from, pageSize + 1, cancellationToken);
             return TypedResults.Ok(Paging.Build(rows, pageSize, ExamResponses.AsSummary, last => $"/exams?after={last.Exam}&limit={pageSize}"));
         })
-        .WithSummary("Exams that have at least one result, in exam number order.");
+        .WithSummary("Exams that have at least one result, in exam number order.")
+        .CachedByDataVersion();
 
         group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult, CsvResult>> (
             string exam, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
@@ -55,7 +56,8 @@ internal static class ExamEndpoints
                 ? Problems.NotFound($"No results are recorded for exam {number}.")
                 : TypedResults.Ok(report);
         })
-        .WithSummary("One exam's results, in student id order, with their average and distribution.");
+        .WithSummary("One exam's results, in student id order, with their average and distribution.")
+        .CachedByDataVersion();
 
         return routes;
     }

@@ -26,7 +26,8 @@ internal static class ResultEndpoints
                 ? Problems.NotFound($"No results are recorded for test {exam}.")
                 : TypedResults.Ok(ResultAggregate.Of(Distribution.Of(rows.Select(r => r.Score))));
         })
-        .WithSummary("How one test's results are spread, in percent of the marks available.");
+        .WithSummary("How one test's results are spread, in percent of the marks available.")
+        .CachedByDataVersion();
 
         return routes;
     }

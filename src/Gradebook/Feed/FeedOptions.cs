@@ -14,9 +14,12 @@ internal sealed class FeedOptions
     /// <summary>The feed's absolute http(s) URL; empty means the built-in emulator at this host's own <c>/scores</c>.</summary>
     public string? Url { get; set; }
 
-    /// <summary>The most events committed in one transaction.</summary>
+    /// <summary>
+    /// The most events committed in one transaction. The writer takes whatever is queued up to this, so a batch holds a
+    /// few events while the feed is live and grows to this size only while the reader is ahead (catching up).
+    /// </summary>
     [Range(1, 100_000)]
-    public int BatchSize { get; set; } = 16_384;
+    public int BatchSize { get; set; } = 32_768;
 
     /// <summary>How many received events may wait for the writer before the reader stops reading (back-pressure).</summary>
     [Range(1, 1_000_000)]

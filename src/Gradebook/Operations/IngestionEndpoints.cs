@@ -100,7 +100,8 @@ internal static class IngestionEndpoints
                 r => new RejectedEvent(r.Id, r.Source, r.EventId, r.EventType, r.Data, r.Reason, r.ReceivedAt),
                 last => $"/ingestion/rejections?after={last.Id}&limit={pageSize}"));
         })
-        .WithSummary("Rejected feed events with their raw data and the reason, oldest first.");
+        .WithSummary("Rejected feed events with their raw data and the reason, oldest first.")
+        .CachedByDataVersion();
 
         routes.MapGet("/fleet", async (FleetStore fleet, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
             {

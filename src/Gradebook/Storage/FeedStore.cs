@@ -48,7 +48,7 @@ internal sealed class FeedStore(StoreEngine engine)
                 ignored = counts.Ignored,
             },
             cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await engine.CommitAsync(connection, transaction, cancellationToken);
     }
 
     /// <summary>Where a feed resumes and its counts, or null for a feed never written to.</summary>

@@ -37,7 +37,7 @@ internal sealed class ImportStore(StoreEngine engine)
         var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "accepted", null, results.Count, cancellationToken);
         await MergeAsync(connection, transaction, importId, results, names, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await engine.CommitAsync(connection, transaction, cancellationToken);
         return new StoredImport(importId, conflicts);
     }
 
@@ -48,7 +48,7 @@ internal sealed class ImportStore(StoreEngine engine)
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
         var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "rejected", reason, resultCount, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await engine.CommitAsync(connection, transaction, cancellationToken);
         return importId;
     }
 

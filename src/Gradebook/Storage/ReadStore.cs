@@ -6,6 +6,10 @@ namespace Gradebook.Storage;
 /// <summary>The reads behind the API: one query file each, on a connection of its own.</summary>
 internal sealed class ReadStore(StoreEngine engine)
 {
+    /// <summary>The version of the data committed so far; every write transaction moves it forward.</summary>
+    public async Task<long> GetDataVersionAsync(CancellationToken cancellationToken) =>
+        (await engine.QueryAsync<long>(Sql.GetDataVersion, null, cancellationToken)).Single();
+
     /// <summary>Up to <paramref name="limit"/> students after <paramref name="after"/> in id order ("" for the first page).</summary>
     public Task<List<StudentRow>> ListStudentsAsync(string after, int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<StudentRow>(Sql.ListStudents, new { after, limit }, cancellationToken);

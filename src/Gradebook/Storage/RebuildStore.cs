@@ -79,7 +79,7 @@ internal sealed class RebuildTransaction(
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await engine.ExecuteAsync(connection, transaction, Sql.DropRebuildChanges, new { after = lastChange }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await engine.CommitAsync(connection, transaction, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -54,6 +54,7 @@ internal static partial class Sql
     public static readonly SqlFile RecentExams = new("queries/recent_exams.sql");
     public static readonly SqlFile RecentRejections = new("queries/recent_rejections.sql");
     public static readonly SqlFile StudentsFrom = new("queries/students_from.sql");
+    public static readonly SqlFile GetDataVersion = new("queries/get_data_version.sql");
 
     public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
     public static readonly SqlFile MergeResults = new("writes/merge_results.sql");
@@ -77,6 +78,7 @@ internal static partial class Sql
     public static readonly SqlFile ReleaseFeed = new("writes/release_feed.sql");
     public static readonly SqlFile LiveInstances = new("queries/live_instances.sql");
     public static readonly SqlFile FeedOwners = new("queries/feed_owners.sql");
+    public static readonly SqlFile BumpDataVersion = new("writes/bump_data_version.sql");
 
     /// <summary>SQLite only: the bulk path for the raw record.</summary>
     public static readonly SqlFile InsertRawEvents = new("writes/insert_raw_events.sql");

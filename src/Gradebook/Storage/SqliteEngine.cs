@@ -15,6 +15,12 @@ namespace Gradebook.Storage;
 /// </summary>
 internal sealed class SqliteEngine : StoreEngine
 {
+    /// <summary>
+    /// Rows bound to one statement: a catch-up batch of 100,000 events is bound in chunks, so no JSON text of tens of
+    /// megabytes (and its copies) is ever built at once.
+    /// </summary>
+    private const int RowsPerStatement = 256;
+
     private readonly string _connectionString;
     private readonly string _insertRawEvents;
     private readonly string _stageResults;
@@ -88,34 +94,40 @@ internal sealed class SqliteEngine : StoreEngine
     public override async Task InsertRawEventsAsync(
         DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
-        var rows = JsonRows(events, static (writer, e) =>
+        foreach (var chunk in events.Chunk(RowsPerStatement))
         {
-            WriteNullable(writer, e.EventId);
-            writer.WriteStringValue(e.EventType);
-            writer.WriteStringValue(e.Data);
-            writer.WriteStringValue(e.ReceivedAt.ToString("O", CultureInfo.InvariantCulture));
-            writer.WriteStringValue(OutcomeCounts.Name(e.Outcome));
-            WriteNullable(writer, e.Rejection?.ToString());
-        });
-        await using var insert = connection.Command(_insertRawEvents, transaction);
-        insert.Add("source", source);
-        insert.Add("events", rows);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+            var rows = JsonRows(chunk, static (writer, e) =>
+            {
+                WriteNullable(writer, e.EventId);
+                writer.WriteStringValue(e.EventType);
+                writer.WriteStringValue(e.Data);
+                writer.WriteStringValue(e.ReceivedAt.ToString("O", CultureInfo.InvariantCulture));
+                writer.WriteStringValue(OutcomeCounts.Name(e.Outcome));
+                WriteNullable(writer, e.Rejection?.ToString());
+            });
+            await using var insert = connection.Command(_insertRawEvents, transaction);
+            insert.Add("source", source);
+            insert.Add("events", rows);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     protected override async Task StageResultsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
     {
-        var rows = JsonRows(results, static (writer, r) =>
+        foreach (var chunk in results.Chunk(RowsPerStatement))
         {
-            writer.WriteStringValue(r.StudentId);
-            writer.WriteNumberValue(r.Exam);
-            writer.WriteNumberValue(r.Obtained);
-            writer.WriteNumberValue(r.Available);
-        });
-        await using var stage = connection.Command(_stageResults, transaction);
-        stage.Add("results", rows);
-        await stage.ExecuteNonQueryAsync(cancellationToken);
+            var rows = JsonRows(chunk, static (writer, r) =>
+            {
+                writer.WriteStringValue(r.StudentId);
+                writer.WriteNumberValue(r.Exam);
+                writer.WriteNumberValue(r.Obtained);
+                writer.WriteNumberValue(r.Available);
+            });
+            await using var stage = connection.Command(_stageResults, transaction);
+            stage.Add("results", rows);
+            await stage.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     /// <summary>A JSON array with one array per item: how a whole batch is bound to one SQLite statement.</summary>

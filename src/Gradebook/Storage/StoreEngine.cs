@@ -67,6 +67,13 @@ internal abstract class StoreEngine
         await ExecuteAsync(connection, transaction, Sql.MergeResults, null, cancellationToken);
     }
 
+    /// <summary>Commits a write transaction, moving the data version forward in it as its last statement.</summary>
+    public async Task CommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, Sql.BumpDataVersion, null, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Runs one statement file inside the caller's transaction.</summary>
     public Task<int> ExecuteAsync(
         DbConnection connection, DbTransaction? transaction, SqlFile file, object? parameters, CancellationToken cancellationToken) =>

@@ -38,7 +38,8 @@ internal static class StudentEndpoints
             return TypedResults.Ok(Paging.Build(
                 rows, pageSize, StudentResponses.AsSummary, last => $"/students?after={Uri.EscapeDataString(last.StudentId)}&limit={pageSize}"));
         })
-        .WithSummary("Students who have at least one result, in student id order.");
+        .WithSummary("Students who have at least one result, in student id order.")
+        .CachedByDataVersion();
 
         group.MapGet("/{**studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult, CsvResult>> (
             string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
@@ -59,7 +60,8 @@ internal static class StudentEndpoints
                 ? Problems.NotFound($"No results are recorded for student '{id}'.")
                 : TypedResults.Ok(student);
         })
-        .WithSummary("One student's results, in exam order, with their average.");
+        .WithSummary("One student's results, in exam order, with their average.")
+        .CachedByDataVersion();
 
         return routes;
     }

@@ -12,7 +12,9 @@
 --   3. merge_results.sql: results, then students, then exams, each in key order. Results and students wait for no one
 --      (both belong to students this writer already holds); exams are shared by writers of different students;
 --   4. merge_results.sql, step 5: the change log's one row (taken only by a write that changed a result);
---   5. advance_feed.sql: the feed's row.
+--   5. advance_feed.sql: the feed's row;
+--   6. bump_data_version.sql, every writer's last statement before commit: the one data_version row. A writer that
+--      holds it waits for nothing else, so it closes no cycle.
 -- A writer only ever waits for one that is further along this sequence (a later phase, or the same phase at a later
 -- key), so no cycle of waits can form. Phase 2 never waits on a student another writer inserted in phase 1 and has
 -- not committed: such a row is invisible to us, but our own phase 1 would then have waited for that writer to finish.

@@ -1,0 +1,9 @@
+-- One number that every write transaction moves forward, in the same transaction as its writes: a read that saw
+-- version N saw exactly the data committed up to N, so N (with the URL) is the read's entity tag and cache key.
+-- The row is locked by each writer's last statement before commit, after every other lock, so it adds no deadlock.
+CREATE TABLE data_version (
+    id      integer PRIMARY KEY CHECK (id = 1),
+    version bigint NOT NULL
+);
+
+INSERT INTO data_version (id, version) VALUES (1, 0);
