@@ -27,8 +27,11 @@ internal sealed class StoreHealthCheck(StoreEngine engine, Migrations migrations
     }
 }
 
-/// <summary>Ready while the read replica, when there is one, is reachable and no further behind than <c>Storage:MaxReplicaLag</c>.</summary>
-internal sealed class ReplicaHealthCheck(ReadReplica replica, IOptions<StorageOptions> options) : IHealthCheck
+/// <summary>
+/// Ready while the read replica, when there is one, is reachable, has replayed every migration, and is no further behind
+/// than <c>Storage:MaxReplicaLag</c>.
+/// </summary>
+internal sealed class ReplicaHealthCheck(ReadReplica replica, Migrations migrations, IOptions<StorageOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -39,6 +42,13 @@ internal sealed class ReplicaHealthCheck(ReadReplica replica, IOptions<StorageOp
 
         try
         {
+            var applied = await replica.AppliedMigrationsAsync(cancellationToken);
+            if (!applied.SequenceEqual(migrations.Known))
+            {
+                return HealthCheckResult.Unhealthy(
+                    $"read replica has schema migrations [{string.Join(", ", applied)}], expected [{string.Join(", ", migrations.Known)}]");
+            }
+
             var lag = await replica.LagAsync(cancellationToken);
             var bound = options.Value.MaxReplicaLag;
             var shown = lag == TimeSpan.MaxValue ? "it has replayed nothing yet" : $"lag {lag.TotalSeconds:F3} s";

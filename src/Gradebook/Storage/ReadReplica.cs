@@ -22,6 +22,17 @@ internal sealed class ReadReplica(StoreEngine primary, [FromKeyedServices(ReadRe
                 $"ConnectionStrings:{ConnectionStringName} names a read replica, which only Storage:Provider=Postgres has.",
                 new NotSupportedException());
 
+    /// <summary>The schema versions the replica has replayed (none yet when it has not replayed the first migration).</summary>
+    public async Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await reads.OpenAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<bool>(
+            new CommandDefinition("SELECT to_regclass('schema_migrations') IS NOT NULL", cancellationToken: cancellationToken));
+        return exists
+            ? [.. await connection.QueryAsync<int>(new CommandDefinition("SELECT version FROM schema_migrations ORDER BY version", cancellationToken: cancellationToken))]
+            : [];
+    }
+
     /// <summary>
     /// How far the replica is behind the primary: zero once it has replayed all the primary had written when asked,
     /// otherwise the age of the last transaction it replayed.
