@@ -47,7 +47,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
         var survivor = instances.First(i => i.Key != victim).Value;
         var after = await OwnersAsync(survivor, o => o["feed-0"] is { } owner && owner != victim);
         Assert.NotEqual(victim, after["feed-0"]);
-        Assert.Contains("Took over feed feed-0 from " + victim, string.Concat(instances.Values.Select(i => i.Process.Output)), StringComparison.Ordinal);
+        await LoggedAsync(instances[after["feed-0"]!], "Took over feed feed-0 from " + victim);
         await AssertExactAsync(database, feeds);
     }
 
@@ -76,7 +76,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
         }
 
         await AssertExactAsync(database, feeds);
-        Assert.Contains("Lost the lease of feed feed-0", instances[owner].Process.Output, StringComparison.Ordinal);
+        await LoggedAsync(instances[owner], "Lost the lease of feed feed-0");
     }
 
     [PostgresFact]
@@ -94,7 +94,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
         Assert.Contains("Released feed feed-0", instances[owner].Process.Output, StringComparison.Ordinal);
         var standby = instances.Single(i => i.Key != owner);
         Assert.Equal(standby.Key, (await OwnersAsync(standby.Value, o => o["feed-0"] is not null))["feed-0"]);
-        Assert.Contains("Took feed feed-0", standby.Value.Process.Output, StringComparison.Ordinal);
+        await LoggedAsync(standby.Value, "Took feed feed-0");
         await AssertExactAsync(database, feeds);
     }
 
@@ -112,7 +112,9 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
 
         var fleet = await FleetAsync(instances["a"], f => f.Count == 4 && f.Values.All(v => v.Count == 1), TimeSpan.FromSeconds(30));
         Assert.Equal(feeds.Select(f => f.Name).Order(StringComparer.Ordinal), fleet.Values.SelectMany(v => v).Order(StringComparer.Ordinal));
-        Assert.Contains("Giving feed", string.Concat(instances.Values.Select(i => i.Process.Output)), StringComparison.Ordinal);
+        await Eventually.Until(
+            () => Task.FromResult(string.Concat(instances.Values.Select(i => i.Process.Output))),
+            output => output.Contains("Giving feed", StringComparison.Ordinal));
         await AssertExactAsync(database, feeds);
     }
 
@@ -195,6 +197,10 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
             },
             done,
             timeout ?? TimeSpan.FromSeconds(60));
+
+    /// <summary>Waits for a line in the instance's log (the console logger writes from a queue of its own).</summary>
+    private static Task<string> LoggedAsync(Instance instance, string text) =>
+        Eventually.Until(() => Task.FromResult(instance.Process.Output), output => output.Contains(text, StringComparison.Ordinal));
 
     private static async Task<JsonElement?> TryGetAsync(Instance instance, string path)
     {
