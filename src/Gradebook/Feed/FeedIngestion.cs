@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Gradebook.Grading;
 using Gradebook.Storage;
 
+// Past 250 lines on purpose: the reader and the writer loops share the feed's status and lease, and read best together.
 namespace Gradebook.Feed;
 
 /// <summary>

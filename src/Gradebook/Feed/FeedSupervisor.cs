@@ -2,20 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
+// Past 250 lines on purpose: one state machine (heartbeat, take, give back, end) whose steps read best side by side.
 namespace Gradebook.Feed;
-
-/// <summary>What this instance knows of the fleet, as of its last heartbeat.</summary>
-internal sealed record FleetView(IReadOnlyList<InstanceRow> Instances, IReadOnlyDictionary<string, string?> Owners)
-{
-    public static readonly FleetView Empty = new([], new Dictionary<string, string?>());
-
-    /// <summary>The live instance that owns <paramref name="feed"/>, or null.</summary>
-    public string? OwnerOf(string feed) =>
-        Owners.GetValueOrDefault(feed) is { } owner && Instances.Any(i => i.Id == owner) ? owner : null;
-}
 
 /// <summary>
 /// This instance's part in the fleet. Every heartbeat it says it is alive, counts the live instances, and takes or
@@ -72,7 +62,7 @@ internal sealed partial class FeedSupervisor(
             feed.Status.Enter(ConnectionState.Standby, time.GetUtcNow());
         }
 
-        var emulator = catalog.UsesEmulator ? await EmulatorUrlAsync(stoppingToken) : null;
+        var emulator = catalog.UsesEmulator ? await EmbeddedEmulator.UrlAsync(server, lifetime, stoppingToken) : null;
         LogJoined(InstanceId, catalog.Feeds.Count);
         try
         {
@@ -269,25 +259,6 @@ internal sealed partial class FeedSupervisor(
 
     /// <summary>How much this instance prefers <paramref name="feed"/>: each instance ranks the feeds in its own order.</summary>
     private ulong Preference(string feed) => BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"{InstanceId}/{feed}")), 0);
-
-    private async Task<Uri> EmulatorUrlAsync(CancellationToken cancellationToken)
-    {
-        // The embedded emulator is served by this host, so its address is known only once the server listens.
-        var started = new TaskCompletionSource();
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        {
-            await started.Task.WaitAsync(cancellationToken);
-        }
-
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("The embedded emulator needs the host to listen on an HTTP address; set Feed:Url instead.");
-        var loopback = address
-            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-            .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal);
-        return new Uri(new Uri(loopback), "/scores");
-    }
 
     private sealed record Owned(IngestedFeed Feed, FeedLease Lease, CancellationTokenSource Stop, Task Running);
 

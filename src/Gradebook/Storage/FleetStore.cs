@@ -1,23 +1,5 @@
 namespace Gradebook.Storage;
 
-/// <summary>An instance as the fleet sees it: when it started and when it last said it was alive, by the database's clock.</summary>
-internal sealed record InstanceRow
-{
-    public required string Id { get; init; }
-
-    public required DateTimeOffset StartedAt { get; init; }
-
-    public required DateTimeOffset HeartbeatAt { get; init; }
-}
-
-/// <summary>A feed and the instance its record names as owner.</summary>
-internal sealed record FeedOwnerRow
-{
-    public required string Source { get; init; }
-
-    public string? Owner { get; init; }
-}
-
 /// <summary>The fleet's records: instances' heartbeats, and which instance owns which feed.</summary>
 internal sealed class FleetStore(StoreEngine engine)
 {

@@ -142,3 +142,21 @@ internal sealed record ChangeRow
 
     public required double StudentAverage { get; init; }
 }
+
+/// <summary>A row of <c>live_instances.sql</c>: an instance, when it started and when it last said it was alive (the database's clock).</summary>
+internal sealed record InstanceRow
+{
+    public required string Id { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset HeartbeatAt { get; init; }
+}
+
+/// <summary>A row of <c>feed_owners.sql</c>: a feed and the instance its record names as owner.</summary>
+internal sealed record FeedOwnerRow
+{
+    public required string Source { get; init; }
+
+    public string? Owner { get; init; }
+}
