@@ -21,10 +21,7 @@ internal static class QueryBenchmark
             using var directory = new TempDirectory();
             var (store, settings) = await Workload.FreshStoreAsync(engine, directory);
             var sent = Emulator.ScoreSequence.All(Workload.Feed(events));
-            foreach (var batch in Workload.AsReceived(sent).Chunk(8_192))
-            {
-                await store.WriteFeedBatchAsync("bench", batch, CancellationToken.None);
-            }
+            await Workload.StoreAsync(store, sent);
 
             var students = sent.Select(e => e.StudentId).Distinct().Order(StringComparer.Ordinal).ToArray();
             var exams = sent.Select(e => e.Exam).Distinct().Order().ToArray();

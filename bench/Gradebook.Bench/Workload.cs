@@ -125,6 +125,15 @@ internal static class Workload
         }
     }
 
+    /// <summary>Writes the events straight to the store, as the feed's writer would, to seed a read benchmark.</summary>
+    public static async Task StoreAsync(StoreHarness store, IEnumerable<EmulatedEvent> events)
+    {
+        foreach (var batch in AsReceived(events).Chunk(8_192))
+        {
+            await store.WriteFeedBatchAsync("bench", batch, CancellationToken.None);
+        }
+    }
+
     /// <summary>The events as the reader would have made them of the feed, without parsing (for seeding a store).</summary>
     public static IEnumerable<FeedEvent> AsReceived(IEnumerable<EmulatedEvent> events)
     {
