@@ -49,34 +49,49 @@ internal sealed class Rebuilder(RebuildStore store)
             results);
     }
 
-    /// <summary>Reads the raw record a page at a time: merges each page's scores, records each outcome that changed, and recounts each feed.</summary>
+    /// <summary>
+    /// Reads the raw record a page of whole batches at a time: merges each page's scores, writes again the outcomes of
+    /// each batch in which one changed, and recounts each feed.
+    /// </summary>
     private static async Task<(OutcomeCounts Counts, long Changed)> RederiveEventsAsync(RebuildTransaction rebuild, CancellationToken cancellationToken)
     {
         var bySource = new Dictionary<string, OutcomeCounts>(StringComparer.Ordinal);
         long changed = 0, after = 0;
-        while (await rebuild.ReadRawEventsAsync(after, Page, cancellationToken) is { Count: > 0 } rows)
+        while (await rebuild.ReadRawBatchesAsync(after, Page, cancellationToken) is { Batches.Count: > 0 } page)
         {
             var scores = new List<MarkedResult>();
-            foreach (var row in rows)
+            foreach (var batch in page.Batches)
             {
-                var derived = Rederive(row);
-                if (derived.Score is { } score)
+                var raw = RawBatch.Read(batch.Events);
+                var derived = new List<FeedEvent>(raw.Count);
+                var batchChanged = 0;
+                for (var i = 0; i < raw.Count; i++)
                 {
-                    scores.Add(score.AsResult());
+                    var recordedReason = page.Reasons.GetValueOrDefault((batch.Id, i));
+                    var e = Rederive(raw[i], recordedReason);
+                    if (e.Score is { } score)
+                    {
+                        scores.Add(score.AsResult());
+                    }
+
+                    if (e.Outcome != RawBatch.Outcome(batch.Outcomes[i]) || e.Rejection?.ToString() != recordedReason)
+                    {
+                        batchChanged++;
+                    }
+
+                    bySource[batch.Source] = bySource.GetValueOrDefault(batch.Source).Add(e.Outcome);
+                    derived.Add(e);
                 }
 
-                var reason = derived.Rejection?.ToString();
-                if (OutcomeCounts.Name(derived.Outcome) != row.Outcome || reason != row.Reason)
+                if (batchChanged > 0)
                 {
-                    await rebuild.SetRawOutcomeAsync(row.Id, derived.Outcome, reason, cancellationToken);
-                    changed++;
+                    await rebuild.ReplaceOutcomesAsync(batch, derived, cancellationToken);
+                    changed += batchChanged;
                 }
-
-                bySource[row.Source] = bySource.GetValueOrDefault(row.Source).Add(derived.Outcome);
             }
 
             await rebuild.MergeAsync(scores, cancellationToken);
-            after = rows[^1].Id;
+            after = page.Batches[^1].Id;
         }
 
         var total = new OutcomeCounts(0, 0, 0);
@@ -93,14 +108,14 @@ internal sealed class Rebuilder(RebuildStore store)
     /// What today's reader makes of a raw event. Rejections whose cause the stored text cannot show again (invalid
     /// UTF-8, stored with replacement characters, and oversized events, stored cut off) are kept as recorded.
     /// </summary>
-    private static FeedEvent Rederive(RawEventRow row)
+    private static FeedEvent Rederive(RawEvent raw, string? recordedReason)
     {
-        if (row.Reason is { } reason && Rejection.Parse(reason) is { Reason: RejectionReason.InvalidUtf8 or RejectionReason.OversizedEvent } kept)
+        if (recordedReason is not null && Rejection.Parse(recordedReason) is { Reason: RejectionReason.InvalidUtf8 or RejectionReason.OversizedEvent } kept)
         {
-            return new FeedEvent(null, row.EventType, row.Data, row.ReceivedAt, null, kept);
+            return new FeedEvent(raw.EventId, raw.EventType, raw.Data, raw.ReceivedAt, null, kept);
         }
 
-        return FeedEvents.Read(row.EventType, Encoding.UTF8.GetBytes(row.Data), row.ReceivedAt);
+        return FeedEvents.Read(raw.EventType, Encoding.UTF8.GetBytes(raw.Data), raw.ReceivedAt) with { EventId = raw.EventId };
     }
 
     /// <summary>

@@ -13,8 +13,9 @@ internal sealed class Migrations(StoreEngine engine)
     /// <summary>
     /// Applies every migration not yet recorded in <c>schema_migrations</c>, each in its own transaction; returns the
     /// schema version. A database that cannot be reached or prepared is a <see cref="StoreUnavailableException"/>.
+    /// <paramref name="through"/> stops at that version, as a database written by an older build would be.
     /// </summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken, int? through = null)
     {
         try
         {
@@ -31,12 +32,13 @@ internal sealed class Migrations(StoreEngine engine)
                 await transaction.CommitAsync(cancellationToken);
             }
 
-            foreach (var migration in Sql.Migrations(engine.Dialect))
+            var migrations = Sql.Migrations(engine.Dialect).Where(m => m.Version <= (through ?? int.MaxValue)).ToList();
+            foreach (var migration in migrations)
             {
                 await ApplyAsync(connection, migration, cancellationToken);
             }
 
-            return Known[^1];
+            return migrations[^1].Version;
         }
         catch (Exception e) when (engine.Unavailable(e) is { } unavailable)
         {

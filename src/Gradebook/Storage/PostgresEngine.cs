@@ -17,8 +17,8 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     /// <summary>The advisory lock key only Gradebook's migrations take: "gradebok" in ASCII.</summary>
     private const long MigrationLockKey = 0x67726164_65626F6B;
 
-    private const string CopyRawEvents =
-        "COPY raw_events (source, event_id, event_type, data, received_at, outcome, reason) FROM STDIN (FORMAT BINARY)";
+    private const string CopyRejectedEvents =
+        "COPY rejected_events (batch_id, position, source, event_id, event_type, data, received_at, reason) FROM STDIN (FORMAT BINARY)";
 
     private const string CopyIncomingResults =
         "COPY incoming_results (student_id, exam, obtained, available) FROM STDIN (FORMAT BINARY)";
@@ -85,20 +85,21 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-    public override async Task InsertRawEventsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    protected override async Task InsertRejectedEventsAsync(
+        DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<(int Position, FeedEvent Event)> rejected, CancellationToken cancellationToken)
     {
-        await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyRawEvents, cancellationToken);
-        foreach (var e in events)
+        await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyRejectedEvents, cancellationToken);
+        foreach (var (position, e) in rejected)
         {
             await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(batchId, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(position, NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(source, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(copy, Text(e.EventId), cancellationToken);
             await copy.WriteAsync(Text(e.EventType), NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(Text(e.Data), NpgsqlDbType.Text, cancellationToken);
             await copy.WriteAsync(e.ReceivedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
-            await copy.WriteAsync(OutcomeCounts.Name(e.Outcome), NpgsqlDbType.Text, cancellationToken);
-            await WriteNullableAsync(copy, Text(e.Rejection?.ToString()), cancellationToken);
+            await copy.WriteAsync(Text(e.Rejection!.ToString()), NpgsqlDbType.Text, cancellationToken);
         }
 
         await copy.CompleteAsync(cancellationToken);
@@ -143,8 +144,9 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     }
 
     /// <summary>
-    /// PostgreSQL text cannot hold U+0000, and one event the server refuses would block every batch after it: the raw
-    /// record keeps such a character as U+FFFD, as it already keeps bytes that are not UTF-8.
+    /// PostgreSQL text cannot hold U+0000, and one event the server refuses would block every batch after it: the
+    /// rejections list shows such a character as U+FFFD, as it already shows bytes that are not UTF-8. (The raw record
+    /// keeps it: a batch's JSON text writes it as an escape.)
     /// </summary>
     private static string? Text(string? value) => value?.Replace('\0', '\uFFFD');
 }

@@ -36,12 +36,42 @@ internal sealed class RebuildTransaction(
     StoreEngine engine, ImportStore imports, DbConnection connection, DbTransaction transaction, long lastChange)
     : IAsyncDisposable
 {
-    /// <summary>Up to <paramref name="limit"/> raw events after raw record id <paramref name="after"/>, in id order.</summary>
-    public Task<List<RawEventRow>> ReadRawEventsAsync(long after, int limit, CancellationToken cancellationToken) =>
-        engine.QueryAsync<RawEventRow>(connection, transaction, Sql.RawEventsPage, new { after, limit }, cancellationToken);
+    /// <summary>
+    /// The whole batches of the raw record after batch <paramref name="after"/>, in id order, as many as hold about
+    /// <paramref name="events"/> events (always at least one), with the recorded reason of each rejected event by
+    /// batch and position. Empty after the last batch.
+    /// </summary>
+    public async Task<(List<RawBatchRow> Batches, Dictionary<(long BatchId, long Position), string> Reasons)> ReadRawBatchesAsync(
+        long after, long events, CancellationToken cancellationToken)
+    {
+        var sizes = await engine.QueryAsync<RawBatchSizeRow>(connection, transaction, Sql.RawBatchSizes, new { after }, cancellationToken);
+        if (sizes.Count == 0)
+        {
+            return ([], []);
+        }
 
-    public Task SetRawOutcomeAsync(long id, EventOutcome outcome, string? reason, CancellationToken cancellationToken) =>
-        engine.ExecuteAsync(connection, transaction, Sql.UpdateRawOutcome, new { id, outcome = OutcomeCounts.Name(outcome), reason }, cancellationToken);
+        var last = sizes[0].Id;
+        var total = 0L;
+        foreach (var size in sizes)
+        {
+            if (total > 0 && total + size.EventCount > events)
+            {
+                break;
+            }
+
+            total += size.EventCount;
+            last = size.Id;
+        }
+
+        var bounds = new { after, last };
+        var batches = await engine.QueryAsync<RawBatchRow>(connection, transaction, Sql.RawBatchesPage, bounds, cancellationToken);
+        var reasons = await engine.QueryAsync<BatchRejectionRow>(connection, transaction, Sql.BatchRejections, bounds, cancellationToken);
+        return (batches, reasons.ToDictionary(r => (r.BatchId, r.Position), r => r.Reason));
+    }
+
+    /// <summary>Writes a batch's outcomes and rejections again as today's readers make them.</summary>
+    public Task ReplaceOutcomesAsync(RawBatchRow batch, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken) =>
+        engine.ReplaceOutcomesAsync(connection, transaction, batch.Id, batch.Source, events, cancellationToken);
 
     /// <summary>Folds results into the store by the highest-marks rule.</summary>
     public Task MergeAsync(IEnumerable<MarkedResult> results, CancellationToken cancellationToken) =>

@@ -46,7 +46,9 @@ internal static partial class Sql
     public static readonly SqlFile GetExam = new("queries/get_exam.sql");
     public static readonly SqlFile GetFeed = new("queries/get_feed.sql");
     public static readonly SqlFile ListRejections = new("queries/list_rejections.sql");
-    public static readonly SqlFile RawEventsPage = new("queries/raw_events_page.sql");
+    public static readonly SqlFile RawBatchSizes = new("queries/raw_batch_sizes.sql");
+    public static readonly SqlFile RawBatchesPage = new("queries/raw_batches_page.sql");
+    public static readonly SqlFile BatchRejections = new("queries/batch_rejections.sql");
     public static readonly SqlFile NextImport = new("queries/next_import.sql");
     public static readonly SqlFile ChangesAfter = new("queries/changes_after.sql");
     public static readonly SqlFile LastChange = new("queries/last_change.sql");
@@ -65,7 +67,8 @@ internal static partial class Sql
     public static readonly SqlFile MergeNames = new("writes/merge_names.sql");
     public static readonly SqlFile NameConflicts = new("writes/name_conflicts.sql");
     public static readonly SqlFile ResetDerived = new("writes/reset_derived.sql");
-    public static readonly SqlFile UpdateRawOutcome = new("writes/update_raw_outcome.sql");
+    public static readonly SqlFile InsertRawBatch = new("writes/insert_raw_batch.sql");
+    public static readonly SqlFile ReplaceBatchOutcomes = new("writes/replace_batch_outcomes.sql");
     public static readonly SqlFile UpdateImportOutcome = new("writes/update_import_outcome.sql");
     public static readonly SqlFile RecomputeAggregates = new("writes/recompute_aggregates.sql");
     public static readonly SqlFile TrimChangeLog = new("writes/trim_change_log.sql");
@@ -80,8 +83,8 @@ internal static partial class Sql
     public static readonly SqlFile FeedOwners = new("queries/feed_owners.sql");
     public static readonly SqlFile BumpDataVersion = new("writes/bump_data_version.sql");
 
-    /// <summary>SQLite only: the bulk path for the raw record.</summary>
-    public static readonly SqlFile InsertRawEvents = new("writes/insert_raw_events.sql");
+    /// <summary>SQLite only: the bulk path for the rejections list.</summary>
+    public static readonly SqlFile InsertRejectedEvents = new("writes/insert_rejected_events.sql");
 
     /// <summary>SQLite only: the bulk path for staging results.</summary>
     public static readonly SqlFile StageResults = new("writes/stage_results.sql");

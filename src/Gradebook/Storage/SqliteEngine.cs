@@ -22,7 +22,7 @@ internal sealed class SqliteEngine : StoreEngine
     private const int RowsPerStatement = 256;
 
     private readonly string _connectionString;
-    private readonly string _insertRawEvents;
+    private readonly string _insertRejectedEvents;
     private readonly string _stageResults;
 
     public SqliteEngine(string connectionString)
@@ -42,7 +42,7 @@ internal sealed class SqliteEngine : StoreEngine
 
         _connectionString = builder.ToString();
         DataSource = builder.DataSource;
-        _insertRawEvents = Text(Sql.InsertRawEvents);
+        _insertRejectedEvents = Text(Sql.InsertRejectedEvents);
         _stageResults = Text(Sql.StageResults);
     }
 
@@ -91,21 +91,22 @@ internal sealed class SqliteEngine : StoreEngine
         return await connection.BeginTransactionAsync(cancellationToken);
     }
 
-    public override async Task InsertRawEventsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    protected override async Task InsertRejectedEventsAsync(
+        DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<(int Position, FeedEvent Event)> rejected, CancellationToken cancellationToken)
     {
-        foreach (var chunk in events.Chunk(RowsPerStatement))
+        foreach (var chunk in rejected.Chunk(RowsPerStatement))
         {
-            var rows = JsonRows(chunk, static (writer, e) =>
+            var rows = JsonRows(chunk, static (writer, r) =>
             {
-                WriteNullable(writer, e.EventId);
-                writer.WriteStringValue(e.EventType);
-                writer.WriteStringValue(e.Data);
-                writer.WriteStringValue(e.ReceivedAt.ToString("O", CultureInfo.InvariantCulture));
-                writer.WriteStringValue(OutcomeCounts.Name(e.Outcome));
-                WriteNullable(writer, e.Rejection?.ToString());
+                writer.WriteNumberValue(r.Position);
+                WriteNullable(writer, r.Event.EventId);
+                writer.WriteStringValue(r.Event.EventType);
+                writer.WriteStringValue(r.Event.Data);
+                writer.WriteStringValue(r.Event.ReceivedAt.ToString("O", CultureInfo.InvariantCulture));
+                writer.WriteStringValue(r.Event.Rejection!.ToString());
             });
-            await using var insert = connection.Command(_insertRawEvents, transaction);
+            await using var insert = connection.Command(_insertRejectedEvents, transaction);
+            insert.Add("batch_id", batchId);
             insert.Add("source", source);
             insert.Add("events", rows);
             await insert.ExecuteNonQueryAsync(cancellationToken);

@@ -31,9 +31,9 @@ internal abstract class StoreEngine
     /// <summary>Begins a write transaction (engine-specific isolation and durability settings).</summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    /// <summary>Appends events to <c>raw_events</c> through the engine's bulk path.</summary>
-    public abstract Task InsertRawEventsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken);
+    /// <summary>Adds a batch's rejected events, each with its position in the batch, to the rejections list through the engine's bulk path.</summary>
+    protected abstract Task InsertRejectedEventsAsync(
+        DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<(int Position, FeedEvent Event)> rejected, CancellationToken cancellationToken);
 
     /// <summary>Loads results into the <c>incoming_results</c> staging table through the engine's bulk path.</summary>
     protected abstract Task StageResultsAsync(
@@ -57,6 +57,31 @@ internal abstract class StoreEngine
 
     public string Text(SqlFile file) => file.For(Dialect);
 
+    /// <summary>
+    /// Appends a feed batch to the raw record as one row (<see cref="RawBatch"/>), and its rejected events to the
+    /// rejections list, inside the caller's transaction. Returns the batch's id.
+    /// </summary>
+    public async Task<long> InsertRawBatchAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            Text(Sql.InsertRawBatch),
+            new { source, event_count = events.Count, events = RawBatch.Events(events), outcomes = RawBatch.Outcomes(events.Select(e => e.Outcome)) },
+            transaction,
+            cancellationToken: cancellationToken));
+        await InsertRejectionsAsync(connection, transaction, id, source, events, cancellationToken);
+        return id;
+    }
+
+    /// <summary>Writes a recorded batch's outcomes again as <paramref name="events"/> now have them, with its rejections.</summary>
+    public async Task ReplaceOutcomesAsync(
+        DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            connection, transaction, Sql.ReplaceBatchOutcomes, new { id = batchId, outcomes = RawBatch.Outcomes(events.Select(e => e.Outcome)) }, cancellationToken);
+        await InsertRejectionsAsync(connection, transaction, batchId, source, events, cancellationToken);
+    }
+
     /// <summary>Stages results and folds them into <c>results</c> and the aggregates by the highest-marks rule, inside the caller's transaction.</summary>
     public async Task MergeAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
@@ -72,6 +97,21 @@ internal abstract class StoreEngine
     {
         await ExecuteAsync(connection, transaction, Sql.BumpDataVersion, null, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private Task InsertRejectionsAsync(
+        DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+    {
+        List<(int, FeedEvent)>? rejected = null;
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Rejection is not null)
+            {
+                (rejected ??= []).Add((i, events[i]));
+            }
+        }
+
+        return rejected is null ? Task.CompletedTask : InsertRejectedEventsAsync(connection, transaction, batchId, source, rejected, cancellationToken);
     }
 
     /// <summary>Runs one statement file inside the caller's transaction.</summary>

@@ -81,22 +81,34 @@ internal sealed record RejectionRow
     public required DateTimeOffset ReceivedAt { get; init; }
 }
 
-/// <summary>A row of <c>raw_events_page.sql</c>: one event of the raw record with its recorded outcome.</summary>
-internal sealed record RawEventRow
+/// <summary>A row of <c>raw_batch_sizes.sql</c>: a batch of the raw record and how many events it holds.</summary>
+internal sealed record RawBatchSizeRow
+{
+    public required long Id { get; init; }
+
+    public required long EventCount { get; init; }
+}
+
+/// <summary>A row of <c>raw_batches_page.sql</c>: one batch of the raw record, with its events' recorded outcomes (<see cref="RawBatch"/>).</summary>
+internal sealed record RawBatchRow
 {
     public required long Id { get; init; }
 
     public required string Source { get; init; }
 
-    public required string EventType { get; init; }
+    public required string Events { get; init; }
 
-    public required string Data { get; init; }
+    public required string Outcomes { get; init; }
+}
 
-    public required DateTimeOffset ReceivedAt { get; init; }
+/// <summary>A row of <c>batch_rejections.sql</c>: the recorded reason of one rejected event of a batch.</summary>
+internal sealed record BatchRejectionRow
+{
+    public required long BatchId { get; init; }
 
-    public required string Outcome { get; init; }
+    public required long Position { get; init; }
 
-    public string? Reason { get; init; }
+    public required string Reason { get; init; }
 }
 
 /// <summary>A row of <c>next_import.sql</c>: one import record with its document.</summary>

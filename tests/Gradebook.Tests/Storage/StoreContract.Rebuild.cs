@@ -94,7 +94,7 @@ public abstract partial class StoreContract
         var store = await NewStoreAsync();
         await store.WriteFeedBatchAsync("feed", [Scores.Event("amy", 1, 0.5, "1"), Scores.Event("amy", 2, 0.9, "2")], CancellationToken.None);
         // Stands in for a stricter rule: the stored event no longer passes validation.
-        await ExecuteAsync(store, "UPDATE raw_events SET data = '{\"studentId\":\"amy\",\"exam\":2,\"score\":1.9}' WHERE event_id = '2'");
+        await ExecuteAsync(store, """UPDATE raw_batches SET events = replace(events, '\"score\":0.9', '\"score\":1.9')""");
 
         var report = await store.RebuildAsync(CancellationToken.None);
 

@@ -289,7 +289,7 @@ public abstract partial class StoreContract : IAsyncLifetime
     {
         await using var connection = await store.OpenAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT event_id, event_type, data, outcome, reason FROM raw_events ORDER BY id";
+        command.CommandText = "SELECT event_id, event_type, data, outcome, reason FROM raw_events ORDER BY batch_id, position";
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new List<RawEvent>();
         while (await reader.ReadAsync())

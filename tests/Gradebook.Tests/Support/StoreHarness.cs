@@ -33,7 +33,7 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
 
     public ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => Engine.OpenAsync(cancellationToken);
 
-    public Task<int> MigrateAsync(CancellationToken cancellationToken) => Migrations.MigrateAsync(cancellationToken);
+    public Task<int> MigrateAsync(CancellationToken cancellationToken, int? through = null) => Migrations.MigrateAsync(cancellationToken, through);
 
     public Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken cancellationToken) => Migrations.AppliedAsync(cancellationToken);
 

@@ -1,7 +1,7 @@
 -- GET /ingestion/rejections: rejected events with their raw data and reason, oldest first.
--- Keyset paging on the raw record's id (@after = 0 for the first page); raw_events_rejected is a partial index on exactly these rows.
+-- Keyset paging on the rejection's id (@after = 0 for the first page).
 SELECT id, source, event_id, event_type, data, reason, received_at
-FROM raw_events
-WHERE outcome = 'rejected' AND id > @after
+FROM rejected_events
+WHERE id > @after
 ORDER BY id
 LIMIT @limit;

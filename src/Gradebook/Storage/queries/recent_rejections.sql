@@ -1,6 +1,5 @@
--- The dashboard's ingestion health: the newest rejected events, newest first (raw_events_rejected covers it).
+-- The dashboard's ingestion health: the newest rejected events, newest first.
 SELECT id, source, event_id, event_type, data, reason, received_at
-FROM raw_events
-WHERE outcome = 'rejected'
+FROM rejected_events
 ORDER BY id DESC
 LIMIT @limit;

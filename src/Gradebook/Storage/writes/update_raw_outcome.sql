@@ -1,1 +1,0 @@
-UPDATE raw_events SET outcome = @outcome, reason = @reason WHERE id = @id;
