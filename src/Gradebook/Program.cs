@@ -48,7 +48,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookAuth(builder.Configuration);
     builder.Services.AddLive(builder.Configuration);
     builder.Services.AddDashboard();
-    builder.Services.AddReadCache(provider => provider.GetRequiredService<ReadStore>().GetDataVersionAsync);
+    builder.Services.AddReadCache(provider => provider.GetRequiredService<DataVersionSource>().CurrentAsync);
 }
 else
 {

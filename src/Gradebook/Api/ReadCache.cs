@@ -13,7 +13,7 @@ namespace Gradebook.Api;
 /// The version is read before the data, so an answer is never older than its tag (at worst it is newer, which only
 /// costs a client one more full answer later).
 /// </summary>
-internal sealed class ReadCache(Func<CancellationToken, Task<long>> dataVersion) : IDisposable
+internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVersion) : IDisposable
 {
     /// <summary>Answers larger than this are sent but not kept, so one huge page cannot push out thousands of small ones.</summary>
     private const int LargestCachedAnswer = 256 * 1024;
@@ -135,7 +135,7 @@ internal static class ReadCacheExtensions
 
     /// <summary>Registers the read cache over a function that returns the store's current data version.</summary>
     public static IServiceCollection AddReadCache(
-        this IServiceCollection services, Func<IServiceProvider, Func<CancellationToken, Task<long>>> dataVersion) =>
+        this IServiceCollection services, Func<IServiceProvider, Func<CancellationToken, ValueTask<long>>> dataVersion) =>
         services.AddSingleton(provider => new ReadCache(dataVersion(provider)));
 
     public static IApplicationBuilder UseReadCache(this IApplicationBuilder app)

@@ -24,6 +24,7 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
         "COPY incoming_results (student_id, exam, obtained, available) FROM STDIN (FORMAT BINARY)";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _listenerConnectionString;
     private readonly string _lockStudents;
 
     /// <summary>Where the data lives, for messages: database, host and port, never the password.</summary>
@@ -52,11 +53,35 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
 
         _server = $"database '{builder.Database ?? builder.Username}' on {builder.Host}:{builder.Port}";
         _dataSource = NpgsqlDataSource.Create(builder);
+        _listenerConnectionString = new NpgsqlConnectionStringBuilder(builder.ConnectionString)
+        {
+            Pooling = false,
+            ApplicationName = $"{builder.ApplicationName} listener",
+        }.ConnectionString;
         _lockStudents = Text(Sql.LockStudents);
     }
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>
+    /// A connection outside the pool, for a session that only listens for notifications (<see cref="DataVersionListener"/>):
+    /// it is never handed to another job, and <c>pg_stat_activity</c> names it apart ("Gradebook listener").
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken)
+    {
+        var connection = new NpgsqlConnection(_listenerConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public override async Task<FeedLease?> TryLeaseFeedAsync(string feed, CancellationToken cancellationToken) =>
         await PostgresFeedLease.TryTakeAsync(feed, _dataSource, cancellationToken);

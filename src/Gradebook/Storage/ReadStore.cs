@@ -6,7 +6,10 @@ namespace Gradebook.Storage;
 /// <summary>The reads behind the API: one query file each, on a connection of its own.</summary>
 internal sealed class ReadStore(StoreEngine engine)
 {
-    /// <summary>The version of the data committed so far; every write transaction moves it forward.</summary>
+    /// <summary>
+    /// The version of the data committed so far; every write transaction moves it forward. Reads take theirs from
+    /// <see cref="DataVersionSource"/>, which asks here only when no notification can tell it.
+    /// </summary>
     public async Task<long> GetDataVersionAsync(CancellationToken cancellationToken) =>
         (await engine.QueryAsync<long>(Sql.GetDataVersion, null, cancellationToken)).Single();
 

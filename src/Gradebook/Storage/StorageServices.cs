@@ -32,6 +32,8 @@ internal static class StorageServices
                 ? ReadReplica.Open(configuration, replica)
                 : provider.GetRequiredService<StoreEngine>());
         services.AddSingleton<ReadReplica>();
+        services.AddSingleton<DataVersionSource>();
+        services.AddHostedService<DataVersionListener>();
         services.AddSingleton<RebuildStore>();
         services.AddSingleton<FleetStore>();
         services.AddSingleton<ChangeLogStore>();

@@ -22,6 +22,8 @@ internal abstract class StoreEngine
         SqlMapper.AddTypeHandler(new TimestampHandler());
     }
 
+    private long _committedVersion;
+
     protected StoreEngine(SqlDialect dialect) => Dialect = dialect;
 
     public SqlDialect Dialect { get; }
@@ -92,11 +94,19 @@ internal abstract class StoreEngine
         await ExecuteAsync(connection, transaction, Sql.MergeResults, null, cancellationToken);
     }
 
+    /// <summary>
+    /// The newest data version this process has committed, 0 before its first commit: <see cref="DataVersionSource"/>
+    /// answers no older than this, so an instance reads its own writes before it hears of them.
+    /// </summary>
+    public long CommittedVersion => Volatile.Read(ref _committedVersion);
+
     /// <summary>Commits a write transaction, moving the data version forward in it as its last statement.</summary>
     public async Task CommitAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(connection, transaction, Sql.BumpDataVersion, null, cancellationToken);
+        var version = await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(Text(Sql.BumpDataVersion), null, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
+        DataVersionSource.RaiseTo(ref _committedVersion, version);
     }
 
     private Task InsertRejectionsAsync(

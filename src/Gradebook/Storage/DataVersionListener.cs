@@ -1,0 +1,119 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Gradebook.Storage;
+
+/// <summary>
+/// Tells <see cref="DataVersionSource"/> of every data version committed, by any instance, so that reads need not ask
+/// the database: on PostgreSQL with reads on the primary, one connection of its own LISTENs on <see cref="Channel"/>
+/// (which every commit notifies, <c>writes/postgres/bump_data_version.sql</c>) and waits. On each (re)connection it
+/// LISTENs first and only then reads the version, so every commit is either in that read or announced after it. A lost
+/// connection is retried after a jittered backoff (1 s doubling to 30 s), logged once when lost and once when back;
+/// meanwhile reads ask the database, as they always do on SQLite and with a read replica, where this does nothing.
+/// </summary>
+internal sealed partial class DataVersionListener(
+    DataVersionSource source, StoreEngine engine, ReadReplica replica, TimeProvider time, ILogger<DataVersionListener> logger) : BackgroundService
+{
+    public const string Channel = "gradebook_data_version";
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// After this long without a notification the version is read on the connection: that proves the connection alive
+    /// (a silently dropped one fails within the command timeout) and keeps it from looking idle to anything in between.
+    /// </summary>
+    private static readonly TimeSpan QuietCheck = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (engine is not PostgresEngine postgres || replica.Configured)
+        {
+            return;
+        }
+
+        var failures = 0;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await using var connection = await postgres.OpenListenerAsync(stoppingToken);
+                    connection.Notification += (_, e) => Announced(e.Payload);
+                    await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                    {
+                        await listen.ExecuteNonQueryAsync(stoppingToken);
+                    }
+
+                    source.StartListening(await ReadVersionAsync(connection, stoppingToken));
+                    if (failures == 0)
+                    {
+                        LogListening(Channel);
+                    }
+                    else
+                    {
+                        LogListeningAgain();
+                        failures = 0;
+                    }
+
+                    while (true)
+                    {
+                        if (!await connection.WaitAsync(QuietCheck, stoppingToken))
+                        {
+                            source.Announce(await ReadVersionAsync(connection, stoppingToken));
+                        }
+                    }
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    source.StopListening();
+                    if (failures++ == 0)
+                    {
+                        LogNotListening(e.Message);
+                    }
+                }
+
+                await Task.Delay(Backoff(failures), time, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            source.StopListening();
+        }
+    }
+
+    /// <summary>Between half and all of 1 s · 2^(failures − 1), at most 30 s.</summary>
+    private static TimeSpan Backoff(int failures)
+    {
+        var full = Math.Min(FirstRetry.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30)), MaxRetry.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(full * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private async Task<long> ReadVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        (await engine.QueryAsync<long>(connection, null, Sql.GetDataVersion, null, cancellationToken)).Single();
+
+    private void Announced(string payload)
+    {
+        if (long.TryParse(payload, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && !source.Announce(version))
+        {
+            LogOlder(version);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Listening on channel {Channel} for new data versions: reads take the version from notifications")]
+    private partial void LogListening(string channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Not listening for new data versions ({Reason}): reads ask the database for the version until the connection is back")]
+    private partial void LogNotListening(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for new data versions again: reads take the version from notifications")]
+    private partial void LogListeningAgain();
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Data version {Version} was announced after a newer one was known; the newer one stays")]
+    private partial void LogOlder(long version);
+}
