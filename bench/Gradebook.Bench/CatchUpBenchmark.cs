@@ -35,7 +35,7 @@ internal static class CatchUpBenchmark
             using var done = new CancellationTokenSource();
             var random = new Random(1);
             var readers = Enumerable.Range(0, Readers).Select(_ => ReadAsync(client, students, random, done.Token)).ToList();
-            var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host);
+            var rate = await Workload.CommitRateAsync(store, events, host);
             await done.CancelAsync();
             var latencies = (await Task.WhenAll(readers)).SelectMany(l => l).Order().ToList();
 

@@ -65,7 +65,7 @@ internal static class IngestBenchmark
                     var (store, settings) = await Workload.FreshStoreAsync(engine, directory);
                     await using var emulator = await EmulatorServer.StartAsync(feed);
                     using var host = Workload.StartHost(settings, emulator.ScoresUrl);
-                    endToEnd = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), size, host);
+                    endToEnd = await Workload.CommitRateAsync(store, size, host);
                 }
 
                 report.Add(engine, size, parseRate, storeRate, endToEnd, endToEnd / Math.Min(parseRate, storeRate), bulkRate, endToEnd / bulkRate);

@@ -120,7 +120,7 @@ internal static class LiveBenchmark
         using var stop = new CancellationTokenSource();
         var (readers, bytes, dropped) = Drain(http, clients, stop.Token);
 
-        var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host);
+        var rate = await Workload.CommitRateAsync(store, events, host);
         var streamed = bytes() / 1024.0 / 1024.0;
         await stop.CancelAsync();
         await Task.WhenAll(readers);

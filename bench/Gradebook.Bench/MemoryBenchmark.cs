@@ -25,7 +25,7 @@ internal static class MemoryBenchmark
             var step = Math.Max(1, events / 10);
             var next = step;
             var started = System.Diagnostics.Stopwatch.StartNew();
-            var rate = await Workload.CommitRateAsync(store, emulator.ScoresUrl.ToString(), events, host, received =>
+            var rate = await Workload.CommitRateAsync(store, events, host, received =>
             {
                 if (received < next || received >= events)
                 {

@@ -94,16 +94,17 @@ internal static class Workload
     }
 
     /// <summary>
-    /// Waits until the feed's committed count reaches <paramref name="events"/> and returns the commit rate, measured from
-    /// the first commit seen (so process start-up is not counted).
+    /// Waits until the committed count of the feed <see cref="StartHost"/> gave the host (<c>Feed:Url</c>, the feed named
+    /// <c>default</c>) reaches <paramref name="events"/> and returns the commit rate, measured from the first commit seen
+    /// (so process start-up is not counted).
     /// </summary>
-    public static async Task<double> CommitRateAsync(StoreHarness store, string source, long events, GradebookProcess host, Action<long>? progress = null)
+    public static async Task<double> CommitRateAsync(StoreHarness store, long events, GradebookProcess host, Action<long>? progress = null)
     {
         long? firstCount = null;
         var clock = new Stopwatch();
         while (true)
         {
-            var received = (await store.GetFeedAsync(source, CancellationToken.None))?.Received ?? 0;
+            var received = (await store.GetFeedAsync(FeedCatalog.ShorthandName, CancellationToken.None))?.Received ?? 0;
             if (received > 0 && firstCount is null)
             {
                 firstCount = received;
