@@ -45,7 +45,8 @@ internal static class MemoryBenchmark
         return report;
     }
 
-    private static (double Rss, double Peak) Memory(int pid)
+    /// <summary>The process's resident memory now and at its peak, in MB.</summary>
+    internal static (double Rss, double Peak) Memory(int pid)
     {
         double rss = 0, peak = 0;
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))

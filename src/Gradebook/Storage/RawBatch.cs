@@ -11,13 +11,21 @@ namespace Gradebook.Storage;
 internal sealed record RawEvent(string? EventId, string EventType, string Data, DateTimeOffset ReceivedAt);
 
 /// <summary>
-/// The physical form of the raw record: a feed batch is one row of <c>raw_batches</c>, its events one JSON array of
-/// <c>[event_id, event_type, data, received_at]</c> arrays in arrival order, and their outcomes one letter per event,
-/// the first of the outcome's name (<c>a</c>, <c>r</c>, <c>i</c>). JSON keeps every character of every string, and
-/// both engines can read it back in SQL (the <c>raw_events</c> view does).
+/// The physical form of the raw record: a feed batch is written as rows of <c>raw_batches</c> of up to
+/// <see cref="MaxEvents"/> events each, a row's events one JSON array of <c>[event_id, event_type, data, received_at]</c>
+/// arrays in arrival order, and their outcomes one letter per event, the first of the outcome's name (<c>a</c>,
+/// <c>r</c>, <c>i</c>). JSON keeps every character of every string, and both engines can read it back in SQL (the
+/// <c>raw_events</c> view does).
 /// </summary>
 internal static class RawBatch
 {
+    /// <summary>
+    /// The most events one row holds: a row's JSON text stays at a few tens of kilobytes, under the .NET large object
+    /// heap's threshold, so a catch-up batch of tens of thousands of events allocates no large object (one row per
+    /// batch of 32,768 events took a catch-up to 1 GB of memory); a row per 128 events costs one insert per 128.
+    /// </summary>
+    public const int MaxEvents = 128;
+
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The events as the JSON text of one batch row.</summary>

@@ -60,19 +60,22 @@ internal abstract class StoreEngine
     public string Text(SqlFile file) => file.For(Dialect);
 
     /// <summary>
-    /// Appends a feed batch to the raw record as one row (<see cref="RawBatch"/>), and its rejected events to the
-    /// rejections list, inside the caller's transaction. Returns the batch's id.
+    /// Appends a feed batch to the raw record, as rows of up to <see cref="RawBatch.MaxEvents"/> events
+    /// (<see cref="RawBatch"/>), and its rejected events to the rejections list, inside the caller's transaction.
     /// </summary>
-    public async Task<long> InsertRawBatchAsync(
+    public async Task InsertRawBatchAsync(
         DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
-        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            Text(Sql.InsertRawBatch),
-            new { source, event_count = events.Count, events = RawBatch.Events(events), outcomes = RawBatch.Outcomes(events.Select(e => e.Outcome)) },
-            transaction,
-            cancellationToken: cancellationToken));
-        await InsertRejectionsAsync(connection, transaction, id, source, events, cancellationToken);
-        return id;
+        var sql = Text(Sql.InsertRawBatch);
+        foreach (var chunk in events.Chunk(RawBatch.MaxEvents))
+        {
+            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                sql,
+                new { source, event_count = chunk.Length, events = RawBatch.Events(chunk), outcomes = RawBatch.Outcomes(chunk.Select(e => e.Outcome)) },
+                transaction,
+                cancellationToken: cancellationToken));
+            await InsertRejectionsAsync(connection, transaction, id, source, chunk, cancellationToken);
+        }
     }
 
     /// <summary>Writes a recorded batch's outcomes again as <paramref name="events"/> now have them, with its rejections.</summary>

@@ -44,6 +44,24 @@ public abstract partial class StoreContract
     }
 
     [StoreFact]
+    public async Task A_large_batch_is_written_as_rows_of_at_most_128_events_with_each_rejection_in_its_place()
+    {
+        var store = await NewStoreAsync();
+        var events = Enumerable.Range(0, 300)
+            .Select(i => i % 100 == 72 ? Scores.Raw("{bad", $"{i}") : Scores.Event($"s{i % 9}", i / 10, 0.5, $"{i}"))
+            .ToList();
+
+        await store.WriteFeedBatchAsync("f", events, CancellationToken.None);
+
+        Assert.Equal(["128|1", "128|1", "44|1"], await RowsAsync(store, "SELECT event_count, length(outcomes) - length(replace(outcomes, 'r', '')) FROM raw_batches ORDER BY id"));
+        Assert.Equal(["0|72", "1|44", "2|16"], await RowsAsync(store, "SELECT b.rank, r.position FROM rejected_events AS r JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS rank FROM raw_batches) AS b ON b.id = r.batch_id ORDER BY r.id"));
+        Assert.Equal(["72", "172", "272"], (await store.ListRejectionsAsync(0, 10, CancellationToken.None)).Select(r => r.EventId));
+        Assert.Equal(events.Select(e => e.EventId), (await RowsAsync(store, "SELECT event_id FROM raw_events ORDER BY batch_id, position")));
+        var report = await store.RebuildAsync(CancellationToken.None);
+        Assert.Equal((300L, 297L, 3L, 0L), (report.Events, report.Accepted, report.Rejected, report.OutcomesChanged));
+    }
+
+    [StoreFact]
     public async Task The_raw_events_view_shows_each_event_with_its_outcome_and_reason()
     {
         var store = await NewStoreAsync();
@@ -99,7 +117,8 @@ public abstract partial class StoreContract
         var expected = old.Select(e => $"{e.source}|{e.event_id}|{e.event_type}|{e.data}|{e.outcome}|{e.reason}");
         var migrated = await RowsAsync(store, "SELECT source, event_id, event_type, data, outcome, reason FROM raw_events");
         Assert.Equal(expected.Order(StringComparer.Ordinal), migrated.Order(StringComparer.Ordinal));
-        Assert.Equal(3, (await RowsAsync(store, "SELECT id FROM raw_batches")).Count); // "a" crosses a boundary of 1,000 ids; "b" does not
+        // Rows of up to 128 events of one feed: ids 1 to 1,015 (i + 1) fall in 8 ranges of 128, "b" in 7 of them.
+        Assert.Equal(old.Select((e, i) => (e.source, (i + 1) / 128)).Distinct().Count(), (await RowsAsync(store, "SELECT id FROM raw_batches")).Count);
         var rejections = await store.ListRejectionsAsync(0, 100, CancellationToken.None);
         Assert.Equal(rejectionIds, rejections.Select(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.All(rejections, r => Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), r.ReceivedAt));

@@ -30,7 +30,7 @@ SELECT MIN(id), source, COUNT(*),
        json_agg(json_build_array(event_id, event_type, data, received_at) ORDER BY id)::text,
        string_agg(left(outcome, 1), '' ORDER BY id)
 FROM raw_events
-GROUP BY source, id / 1000;
+GROUP BY source, id / 128;
 
 INSERT INTO rejected_events (id, batch_id, position, source, event_id, event_type, data, received_at, reason)
 SELECT id, batch_id, position, source, event_id, event_type, data, received_at, reason
@@ -38,7 +38,7 @@ FROM (SELECT raw_events.*,
              MIN(id) OVER batch AS batch_id,
              ROW_NUMBER() OVER (batch ORDER BY id) - 1 AS position
       FROM raw_events
-      WINDOW batch AS (PARTITION BY source, id / 1000)) AS numbered
+      WINDOW batch AS (PARTITION BY source, id / 128)) AS numbered
 WHERE outcome = 'rejected';
 
 SELECT setval(pg_get_serial_sequence('raw_batches', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM raw_batches;

@@ -1,8 +1,8 @@
 -- The raw record, one row per batch (see migrations/postgres/0008_raw_batches.sql for PostgreSQL).
--- A feed batch is written as one row: its events as one JSON array of [event_id, event_type, data, received_at]
--- arrays in arrival order (Storage/RawBatch.cs writes and reads it), and what became of each event as one letter per
--- event, the first of its outcome's name. One row per event cost a third of a catch-up batch's time in index and
--- page writes; one row per batch costs a sequential write of its bytes.
+-- A feed batch is written as rows of up to 128 events (Storage/RawBatch.cs writes and reads them): a row's events as
+-- one JSON array of [event_id, event_type, data, received_at] arrays in arrival order, and what became of each event
+-- as one letter per event, the first of its outcome's name. One row per event cost a third of a catch-up batch's time
+-- in index and page writes; a row per 128 events costs a sequential write of their bytes.
 
 CREATE TABLE raw_batches (
     id          INTEGER PRIMARY KEY,
@@ -27,14 +27,14 @@ CREATE TABLE rejected_events (
     UNIQUE (batch_id, position)
 );
 
--- The events recorded one row each until now become batches of up to 1,000 events of one feed, in id order; each
+-- The events recorded one row each until now become rows of up to 128 events of one feed, in id order; each
 -- rejection keeps its id, so a client's place in the rejections list stays where it was.
 INSERT INTO raw_batches (id, source, event_count, events, outcomes)
 SELECT MIN(id), source, COUNT(*),
        json_group_array(json_array(event_id, event_type, data, received_at) ORDER BY id),
        group_concat(substr(outcome, 1, 1), '' ORDER BY id)
 FROM raw_events
-GROUP BY source, id / 1000;
+GROUP BY source, id / 128;
 
 INSERT INTO rejected_events (id, batch_id, position, source, event_id, event_type, data, received_at, reason)
 SELECT id, batch_id, position, source, event_id, event_type, data, received_at, reason
@@ -42,7 +42,7 @@ FROM (SELECT raw_events.*,
              MIN(id) OVER batch AS batch_id,
              ROW_NUMBER() OVER (batch ORDER BY id) - 1 AS position
       FROM raw_events
-      WINDOW batch AS (PARTITION BY source, id / 1000))
+      WINDOW batch AS (PARTITION BY source, id / 128))
 WHERE outcome = 'rejected';
 
 DROP TABLE raw_events;
