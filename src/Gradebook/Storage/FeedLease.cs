@@ -35,7 +35,7 @@ internal abstract class FeedLease(string feed) : IAsyncDisposable
     private sealed class UnfencedLease(StoreEngine engine, string feed) : FeedLease(feed)
     {
         public override async ValueTask<(DbConnection Connection, bool Owned)> ConnectionAsync(CancellationToken cancellationToken) =>
-            (await engine.OpenAsync(cancellationToken), true);
+            (await engine.OpenFeedConnectionAsync(cancellationToken), true);
 
         public override Task ProveAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
             Task.CompletedTask;

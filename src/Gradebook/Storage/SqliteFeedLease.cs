@@ -11,6 +11,7 @@ internal sealed class SqliteFeedLease : FeedLease
 {
     private readonly SqliteEngine _engine;
     private readonly FileStream? _lock;
+    private DbConnection? _connection;
 
     private SqliteFeedLease(string feed, SqliteEngine engine, FileStream? lockFile)
         : base(feed)
@@ -38,8 +39,9 @@ internal sealed class SqliteFeedLease : FeedLease
         }
     }
 
+    /// <summary>One connection for every batch of the feed, so its page cache stays warm (see <see cref="SqliteEngine.OpenFeedConnectionAsync"/>).</summary>
     public override async ValueTask<(DbConnection Connection, bool Owned)> ConnectionAsync(CancellationToken cancellationToken) =>
-        (await _engine.OpenAsync(cancellationToken), true);
+        (_connection ??= await _engine.OpenFeedConnectionAsync(cancellationToken), false);
 
     // The lock is this process's until it lets it go or ends: a process that still runs still holds it.
     public override Task ProveAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
@@ -47,5 +49,16 @@ internal sealed class SqliteFeedLease : FeedLease
 
     public override Task<bool> IsLostAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
-    public override ValueTask DisposeAsync() => _lock?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public override async ValueTask DisposeAsync()
+    {
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_lock is not null)
+        {
+            await _lock.DisposeAsync();
+        }
+    }
 }

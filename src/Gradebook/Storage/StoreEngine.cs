@@ -30,6 +30,9 @@ internal abstract class StoreEngine
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>A connection to write a feed's batches on, where the engine sets one up differently from the others.</summary>
+    public virtual async ValueTask<DbConnection> OpenFeedConnectionAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
+
     /// <summary>Begins a write transaction (engine-specific isolation and durability settings).</summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
