@@ -16,8 +16,7 @@ internal sealed partial class DataVersionListener(
 {
     public const string Channel = "gradebook_data_version";
 
-    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+    private static readonly ReconnectPolicy Retry = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), Random.Shared);
 
     /// <summary>
     /// After this long without a notification the version is read on the connection: that proves the connection alive
@@ -74,7 +73,7 @@ internal sealed partial class DataVersionListener(
                     }
                 }
 
-                await Task.Delay(Backoff(failures), time, stoppingToken);
+                await Task.Delay(Retry.Delay(failures - 1, retryHint: null), time, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -85,13 +84,6 @@ internal sealed partial class DataVersionListener(
         {
             source.StopListening();
         }
-    }
-
-    /// <summary>Between half and all of 1 s · 2^(failures − 1), at most 30 s.</summary>
-    private static TimeSpan Backoff(int failures)
-    {
-        var full = Math.Min(FirstRetry.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30)), MaxRetry.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(full * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
 
     private async Task<long> ReadVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>

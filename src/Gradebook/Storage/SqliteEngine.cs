@@ -63,11 +63,12 @@ internal sealed class SqliteEngine : StoreEngine
     }
 
     /// <summary>
-    /// A connection of a feed's own, outside the pool, with a 48 MiB page cache (against SQLite's default 2 MiB), so the
-    /// pages of the by-student index a batch dirties are mostly in memory. A feed that keeps the connection (its lease
-    /// does) keeps the cache warm from batch to batch: SQLite drops a connection's cache only when another connection
-    /// has written. Pooled connections keep the default, so readers never each grow a writer's cache (they did, when
-    /// every write connection was a pooled one: a catch-up with readers reached 880 MB).
+    /// A connection for one batch of a feed, outside the pool, with a 48 MiB page cache (against SQLite's default
+    /// 2 MiB), so the pages of the by-student index a batch dirties stay in memory while it is merged. Outside the pool,
+    /// so the large cache goes when the batch is done: when writes took pooled connections, readers were soon handed
+    /// connections that had each grown a writer's cache (a catch-up with readers reached 880 MB). A connection kept
+    /// for every batch would keep its cache warm, but it kept SQLite from ever restarting the write-ahead log, which
+    /// grew to gigabytes.
     /// </summary>
     public override async ValueTask<DbConnection> OpenFeedConnectionAsync(CancellationToken cancellationToken)
     {

@@ -11,7 +11,6 @@ internal sealed class SqliteFeedLease : FeedLease
 {
     private readonly SqliteEngine _engine;
     private readonly FileStream? _lock;
-    private DbConnection? _connection;
 
     private SqliteFeedLease(string feed, SqliteEngine engine, FileStream? lockFile)
         : base(feed)
@@ -39,9 +38,9 @@ internal sealed class SqliteFeedLease : FeedLease
         }
     }
 
-    /// <summary>One connection for every batch of the feed, so its page cache stays warm (see <see cref="SqliteEngine.OpenFeedConnectionAsync"/>).</summary>
+    /// <summary>A connection for one batch, with the large page cache (see <see cref="SqliteEngine.OpenFeedConnectionAsync"/>).</summary>
     public override async ValueTask<(DbConnection Connection, bool Owned)> ConnectionAsync(CancellationToken cancellationToken) =>
-        (_connection ??= await _engine.OpenFeedConnectionAsync(cancellationToken), false);
+        (await _engine.OpenFeedConnectionAsync(cancellationToken), true);
 
     // The lock is this process's until it lets it go or ends: a process that still runs still holds it.
     public override Task ProveAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
@@ -49,16 +48,5 @@ internal sealed class SqliteFeedLease : FeedLease
 
     public override Task<bool> IsLostAsync(CancellationToken cancellationToken) => Task.FromResult(false);
 
-    public override async ValueTask DisposeAsync()
-    {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-
-        if (_lock is not null)
-        {
-            await _lock.DisposeAsync();
-        }
-    }
+    public override ValueTask DisposeAsync() => _lock?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

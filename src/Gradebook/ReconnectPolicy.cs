@@ -1,8 +1,9 @@
-namespace Gradebook.Feed;
+namespace Gradebook;
 
 /// <summary>
 /// Exponential backoff with jitter, capped: the n-th consecutive failed attempt waits a random time between half and
-/// all of base * 2^n, never more than the cap. The base is the feed's own <c>retry:</c> when it sent one.
+/// all of base * 2^n, never more than the cap. The base is the feed's own <c>retry:</c> when it sent one. The one rule
+/// for every connection Gradebook keeps trying again: a feed's, and the data version listener's.
 /// </summary>
 internal sealed class ReconnectPolicy(TimeSpan defaultDelay, TimeSpan maxDelay, Random random)
 {

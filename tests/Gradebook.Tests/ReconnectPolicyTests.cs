@@ -1,6 +1,4 @@
-using Gradebook.Feed;
-
-namespace Gradebook.Tests.Feed;
+namespace Gradebook.Tests;
 
 public class ReconnectPolicyTests
 {
