@@ -8,32 +8,16 @@ namespace Gradebook.Tests.Auth;
 /// <summary>No authentication configured, on loopback: every request passes as the anonymous client, and CORS follows Cors:Origins.</summary>
 public sealed class OpenModeTests : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new();
-    private GradebookFactory _factory = null!;
+    private readonly ApiHost _host = new(new Dictionary<string, string?> { ["Cors:Origins"] = "https://dashboard.example" });
 
-    public Task InitializeAsync()
-    {
-        _factory = new GradebookFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Gradebook"] = _directory.SqliteConnectionString(),
-            ["Feed:Enabled"] = "false",
-            ["Cors:Origins"] = "https://dashboard.example",
-        });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => _host.InitializeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        _directory.Dispose();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task Every_scope_is_open_and_an_import_is_recorded_as_anonymous()
     {
-        using var client = _factory.CreateClient();
+        using var client = _host.Factory.CreateClient();
 
         using var operations = await client.GetAsync(new Uri("/ingestion", UriKind.Relative));
         using var import = await EndpointAuthTests.PostMarkrAsync(client);
@@ -41,13 +25,13 @@ public sealed class OpenModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, operations.StatusCode);
         Assert.Equal(HttpStatusCode.Created, import.StatusCode);
         var importId = JsonDocument.Parse(await import.Content.ReadAsStringAsync()).RootElement.GetProperty("importId").GetInt64();
-        Assert.Equal("anonymous", await EndpointAuthTests.ImportClientAsync(_directory.SqliteConnectionString(), importId));
+        Assert.Equal("anonymous", await EndpointAuthTests.ImportClientAsync(_host.Directory.SqliteConnectionString(), importId));
     }
 
     [Fact]
     public async Task A_key_sent_to_an_open_Gradebook_is_still_checked()
     {
-        using var client = _factory.CreateClient();
+        using var client = _host.Factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "a-key-this-gradebook-never-issued");
 
         using var response = await client.GetAsync(new Uri("/exams", UriKind.Relative));
@@ -58,7 +42,7 @@ public sealed class OpenModeTests : IAsyncLifetime
     [Fact]
     public async Task A_configured_origin_is_allowed_and_another_is_not()
     {
-        using var client = _factory.CreateClient();
+        using var client = _host.Factory.CreateClient();
 
         var allowed = await PreflightAsync(client, "https://dashboard.example");
         var other = await PreflightAsync(client, "https://elsewhere.example");

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Gradebook.Tests.Support;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Gradebook.Tests.Auth;
 
@@ -11,32 +10,19 @@ public sealed class RateLimitTests : IAsyncLifetime
     private const string KeyA = "key-of-client-a-0123456789";
     private const string KeyB = "key-of-client-b-0123456789";
 
-    private readonly TempDirectory _directory = new();
-    private WebApplicationFactory<Program> _factory = null!;
-
-    public Task InitializeAsync()
+    private readonly ApiHost _host = new(new Dictionary<string, string?>
     {
-        _factory = new SecuredApp.LoggedFactory(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:Gradebook"] = _directory.SqliteConnectionString(),
-            ["Feed:Enabled"] = "false",
-            ["Auth:ApiKeys:a:Sha256"] = SecuredApp.Sha256(KeyA),
-            ["Auth:ApiKeys:a:Scopes"] = "scores:read scores:import",
-            ["Auth:ApiKeys:b:Sha256"] = SecuredApp.Sha256(KeyB),
-            ["Auth:ApiKeys:b:Scopes"] = "scores:read",
-            ["RateLimits:Reads:PermitLimit"] = "2",
-            ["RateLimits:Reads:Window"] = "00:10:00",
-        });
-        _factory.UseKestrel(0);
-        _factory.StartServer();
-        return Task.CompletedTask;
-    }
+        ["Auth:ApiKeys:a:Sha256"] = SecuredApp.Sha256(KeyA),
+        ["Auth:ApiKeys:a:Scopes"] = "scores:read scores:import",
+        ["Auth:ApiKeys:b:Sha256"] = SecuredApp.Sha256(KeyB),
+        ["Auth:ApiKeys:b:Scopes"] = "scores:read",
+        ["RateLimits:Reads:PermitLimit"] = "2",
+        ["RateLimits:Reads:Window"] = "00:10:00",
+    });
 
-    public async Task DisposeAsync()
-    {
-        await _factory.DisposeAsync();
-        _directory.Dispose();
-    }
+    public Task InitializeAsync() => _host.InitializeAsync();
+
+    public Task DisposeAsync() => _host.DisposeAsync();
 
     [Fact]
     public async Task A_client_over_its_read_limit_gets_429_with_Retry_After_and_others_are_unaffected()
@@ -63,7 +49,7 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     private HttpClient Client(string key)
     {
-        var client = _factory.CreateClient();
+        var client = _host.Factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }

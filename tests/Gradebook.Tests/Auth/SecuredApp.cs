@@ -119,7 +119,7 @@ public sealed class SecuredApp : IAsyncLifetime
     /// <summary>
     /// Creates a real Gradebook host like <see cref="GradebookFactory"/>, with its logs collected.
     /// </summary>
-    internal sealed class LoggedFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class LoggedFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
