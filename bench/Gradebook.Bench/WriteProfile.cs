@@ -1,16 +1,20 @@
 using System.Diagnostics;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Gradebook.Bench;
 
 /// <summary>
 /// The write path statement by statement: a feed batch's steps as <c>FeedStore.WriteBatchAsync</c> runs them, each
-/// timed on its own, at several batch sizes, in microseconds per event; no HTTP, no parsing.
+/// timed on its own, at several batch sizes, in microseconds per event; no HTTP, no parsing. On SQLite it also times
+/// every statement the engine runs, by SQLite's own profile hook (what <c>pg_stat_statements</c> gives PostgreSQL).
 /// </summary>
 internal static class WriteProfile
 {
     private static readonly int[] BatchSizes = [16_384, 32_768, 65_536];
+    private const int StatementProfileBatch = 32_768;
 
     public static async Task<Report> RunAsync(BenchOptions options)
     {
@@ -24,10 +28,16 @@ internal static class WriteProfile
                 using var directory = new TempDirectory();
                 var (store, _) = await Workload.FreshStoreAsync(engine, directory);
                 var steps = new double[4];
+                var statements = new Dictionary<string, double>();
                 var clock = Stopwatch.StartNew();
                 foreach (var batch in received.Chunk(size))
                 {
-                    await using var connection = await store.Engine.OpenAsync(CancellationToken.None);
+                    await using var connection = await store.Engine.OpenFeedConnectionAsync(CancellationToken.None);
+                    if (connection is SqliteConnection sqlite && size == StatementProfileBatch)
+                    {
+                        raw.sqlite3_profile(sqlite.Handle, new strdelegate_profile((_, sql, ns) => Count(statements, sql, ns)), null);
+                    }
+
                     await using var transaction = await store.Engine.BeginWriteAsync(connection, CancellationToken.None);
                     var started = Stopwatch.GetTimestamp();
                     await store.Engine.InsertRawBatchAsync(connection, transaction, "bench", batch, CancellationToken.None);
@@ -43,17 +53,33 @@ internal static class WriteProfile
                     started = Lap(steps, 2, started);
                     await store.Engine.CommitAsync(connection, transaction, CancellationToken.None);
                     Lap(steps, 3, started);
+                    if (connection is SqliteConnection profiled)
+                    {
+                        raw.sqlite3_profile(profiled.Handle, (strdelegate_profile?)null, null);
+                    }
                 }
 
                 var rate = received.Count / clock.Elapsed.TotalSeconds;
                 report.Add(engine, size, steps[0] / received.Count, steps[1] / received.Count, steps[2] / received.Count, steps[3] / received.Count, rate);
                 Console.WriteLine($"  {engine} {size:N0}: {rate:N0} ev/s");
+                foreach (var (statement, ns) in statements.OrderByDescending(s => s.Value))
+                {
+                    report.Note($"{engine} {size:N0}, {ns / 1000 / received.Count:0.000} µs/ev: {statement}");
+                }
+
                 await store.DisposeAsync();
             }
         }
 
         report.Note("Each step timed alone: the raw record (the engine's bulk path), staging and the set-wise merge, the feed's cursor, and the commit (with the data version).");
         return report;
+    }
+
+    private static void Count(Dictionary<string, double> statements, string sql, long ns)
+    {
+        var line = sql.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith("--", StringComparison.Ordinal)) ?? sql;
+        var key = line.Length > 90 ? line[..90] : line;
+        statements[key] = statements.GetValueOrDefault(key) + ns;
     }
 
     private static long Lap(double[] steps, int step, long started)

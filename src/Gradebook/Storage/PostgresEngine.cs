@@ -25,7 +25,6 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _listenerConnectionString;
-    private readonly string _lockStudents;
 
     /// <summary>Where the data lives, for messages: database, host and port, never the password.</summary>
     private readonly string _server;
@@ -58,7 +57,6 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
             Pooling = false,
             ApplicationName = $"{builder.ApplicationName} listener",
         }.ConnectionString;
-        _lockStudents = Text(Sql.LockStudents);
     }
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
@@ -146,11 +144,8 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
         await copy.CompleteAsync(cancellationToken);
     }
 
-    protected override async Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command(_lockStudents, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    protected override Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, Sql.LockStudents, null, cancellationToken);
 
     public void Dispose() => _dataSource.Dispose();
 

@@ -5,19 +5,20 @@ using System.Text;
 using System.Text.Json;
 using Gradebook.Grading;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Gradebook.Storage;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode, so readers never wait for the writer.
-/// A batch is bound as one JSON array per table and inserted by one statement (SQLite's bulk path),
-/// inside one immediate transaction, then merged set-wise.
+/// A batch's results are staged by one prepared statement stepped per row (SQLite's bulk path) and merged set-wise, its
+/// raw record written as rows of many events and its rejections bound as JSON, all in one immediate transaction.
 /// </summary>
 internal sealed class SqliteEngine : StoreEngine
 {
     /// <summary>
-    /// Rows bound to one statement: a catch-up batch of 100,000 events is bound in chunks, so no JSON text of tens of
-    /// megabytes (and its copies) is ever built at once.
+    /// Rejections bound to one statement: a catch-up batch of 100,000 rejected events is bound in chunks, so no JSON
+    /// text of tens of megabytes (and its copies) is ever built at once.
     /// </summary>
     private const int RowsPerStatement = 256;
 
@@ -132,21 +133,49 @@ internal sealed class SqliteEngine : StoreEngine
         }
     }
 
-    protected override async Task StageResultsAsync(
+    /// <summary>
+    /// Stages results the way the sqlite3 shell's <c>.import</c> loads rows: one prepared statement, stepped once per
+    /// row with its values bound by position, through SQLitePCL's own API. <c>SqliteCommand</c> would re-bind every
+    /// parameter by name on each run, and binding a chunk as JSON costs SQLite a JSON parse per value; each measured
+    /// about twice as slow per row.
+    /// </summary>
+    protected override Task StageResultsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
     {
-        foreach (var chunk in results.Chunk(RowsPerStatement))
+        var db = ((SqliteConnection)connection).Handle!;
+        Check(raw.sqlite3_prepare_v2(db, _stageResults, out var statement), db);
+        using (statement)
         {
-            var rows = JsonRows(chunk, static (writer, r) =>
+            var count = 0;
+            foreach (var result in results)
             {
-                writer.WriteStringValue(r.StudentId);
-                writer.WriteNumberValue(r.Exam);
-                writer.WriteNumberValue(r.Obtained);
-                writer.WriteNumberValue(r.Available);
-            });
-            await using var stage = connection.Command(_stageResults, transaction);
-            stage.Add("results", rows);
-            await stage.ExecuteNonQueryAsync(cancellationToken);
+                if (++count % 4096 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                Check(raw.sqlite3_bind_text(statement, 1, result.StudentId), db);
+                Check(raw.sqlite3_bind_int64(statement, 2, result.Exam), db);
+                Check(raw.sqlite3_bind_double(statement, 3, result.Obtained), db);
+                Check(raw.sqlite3_bind_double(statement, 4, result.Available), db);
+                var done = raw.sqlite3_step(statement);
+                if (done != raw.SQLITE_DONE)
+                {
+                    SqliteException.ThrowExceptionForRC(done, db);
+                }
+
+                Check(raw.sqlite3_reset(statement), db);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
         }
     }
 

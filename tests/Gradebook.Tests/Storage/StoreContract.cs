@@ -83,6 +83,36 @@ public abstract partial class StoreContract : IAsyncLifetime
     }
 
     [StoreFact]
+    public async Task Repeats_anywhere_in_a_large_batch_fold_into_the_highest()
+    {
+        // One result repeated 700 times, scattered among 3,000 others in one batch, counts once, at its highest, in the
+        // results and in both averages.
+        var random = new Random(14);
+        var scores = Enumerable.Range(0, 3000)
+            .Select(_ => ($"s{random.Next(40)}", (long)random.Next(25), Math.Round(random.NextDouble(), 4)))
+            .Concat(Enumerable.Range(0, 700).Select(i => ("s7", 3L, i / 1000.0)))
+            .OrderBy(_ => random.Next())
+            .ToArray();
+        var store = await NewStoreAsync();
+
+        await Scores.WriteAsync(store, scores);
+
+        var highest = scores.GroupBy(s => (s.Item1, s.Item2)).ToDictionary(g => g.Key, g => g.Max(s => s.Item3));
+        foreach (var exam in highest.Keys.Select(k => k.Item2).Distinct())
+        {
+            var stored = await store.GetExamAsync(exam, CancellationToken.None);
+            var expected = highest.Where(h => h.Key.Item2 == exam).OrderBy(h => h.Key.Item1, StringComparer.Ordinal).ToList();
+            Assert.Equal(expected.Select(h => new ExamResult(h.Key.Item1, h.Value)), stored!.Results);
+            Assert.Equal(expected.Average(h => h.Value), stored.Average, 12);
+        }
+
+        var student = await store.GetStudentAsync("s7", CancellationToken.None);
+        var own = highest.Where(h => h.Key.Item1 == "s7").ToList();
+        Assert.Equal(own.Count, student!.ExamCount);
+        Assert.Equal(own.Average(h => h.Value), student.Average, 12);
+    }
+
+    [StoreFact]
     public async Task Every_average_is_the_mean_of_the_results_it_lists()
     {
         var store = await NewStoreAsync();

@@ -10,7 +10,7 @@ SELECT i.student_id, i.exam,
        r.score
 FROM (SELECT student_id, exam, MAX(obtained) AS obtained, MAX(available) AS available
       FROM incoming_results
-      GROUP BY student_id, exam) AS i
+      GROUP BY exam, student_id) AS i
 LEFT JOIN results AS r ON r.exam = i.exam AND r.student_id = i.student_id
 WHERE r.exam IS NULL OR i.obtained > r.obtained OR i.available > r.available;
 
