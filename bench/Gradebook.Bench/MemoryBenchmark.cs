@@ -13,7 +13,7 @@ internal static class MemoryBenchmark
     public static async Task<Report> RunAsync(BenchOptions options)
     {
         var events = options.Events ?? 10_000_000;
-        var report = new Report("memory", ["engine", "events ingested", "RSS MB", "peak RSS MB", "database MB", "ev/s so far"]);
+        var report = new Report("memory", ["engine", "events ingested", "RSS MB", "peak RSS MB", "database MB", "of it WAL MB", "ev/s so far"]);
         foreach (var engine in options.Engines)
         {
             using var directory = new TempDirectory();
@@ -33,12 +33,12 @@ internal static class MemoryBenchmark
                 }
 
                 var (rss, peak) = Memory(host.Id);
-                report.Add(engine, received, rss, peak, DatabaseMegabytes(store, directory.Path), received / started.Elapsed.TotalSeconds);
+                report.Add(engine, received, rss, peak, DatabaseMegabytes(store, directory.Path), WalMegabytes(directory.Path), received / started.Elapsed.TotalSeconds);
                 Console.WriteLine($"  {engine} {received:N0}: RSS {rss:F0} MB, peak {peak:F0} MB");
                 next = (received / step + 1) * step;
             });
             var (finalRss, finalPeak) = Memory(host.Id);
-            report.Add(engine, events, finalRss, finalPeak, DatabaseMegabytes(store, directory.Path), rate);
+            report.Add(engine, events, finalRss, finalPeak, DatabaseMegabytes(store, directory.Path), WalMegabytes(directory.Path), rate);
         }
 
         report.Note("RSS and peak RSS (VmRSS, VmHWM) of the Gradebook process from /proc; the feed runs in the benchmark process. The last row's ev/s is the whole run's end-to-end rate.");
@@ -66,6 +66,10 @@ internal static class MemoryBenchmark
 
     private static double Kilobytes(string line) =>
         double.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>The SQLite write-ahead log's size (none on PostgreSQL, whose server keeps its own).</summary>
+    private static double WalMegabytes(string directory) =>
+        Directory.GetFiles(directory, "*-wal").Sum(f => new FileInfo(f).Length) / 1024.0 / 1024.0;
 
     /// <summary>The SQLite files' size, or what PostgreSQL reports for the database.</summary>
     private static double DatabaseMegabytes(StoreHarness store, string directory)

@@ -113,7 +113,11 @@ internal abstract class StoreEngine
             new CommandDefinition(Text(Sql.BumpDataVersion), null, transaction, cancellationToken: cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         DataVersionSource.RaiseTo(ref _committedVersion, version);
+        await AfterCommitAsync(connection, cancellationToken);
     }
+
+    /// <summary>Upkeep the engine does on the writing connection once a write has committed.</summary>
+    protected virtual Task AfterCommitAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private Task InsertRejectionsAsync(
         DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
