@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
 namespace Gradebook.Api;
@@ -9,9 +10,11 @@ namespace Gradebook.Api;
 /// <summary>
 /// The entity tag, the 304 and the cached answer of every read, all from one number: the data version, which every
 /// write transaction moves forward as it commits. A read's tag is <c>"version"</c>; its answer is cached under the
-/// version and the request target, so a commit makes every earlier answer unreachable without evicting anything.
-/// The version is read before the data, so an answer is never older than its tag (at worst it is newer, which only
-/// costs a client one more full answer later).
+/// version and the request target, so a commit makes every earlier answer unreachable, and the first read to see the
+/// newer version evicts them all at once (kept until the cache was full, answers that no request could reach again
+/// lived long enough to be promoted to the collector's oldest generation: a catch-up with two readers peaked at
+/// 574 MB). The version is read before the data, so an answer is never older than its tag (at worst it is newer, which
+/// only costs a client one more full answer later).
 /// </summary>
 internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVersion) : IDisposable
 {
@@ -19,6 +22,11 @@ internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVer
     private const int LargestCachedAnswer = 256 * 1024;
 
     private readonly MemoryCache _answers = new(new MemoryCacheOptions { SizeLimit = 64 * 1024 * 1024 });
+    private readonly Lock _gate = new();
+    private long _newestVersion = -1;
+
+    /// <summary>Cancelled when a newer version is seen, which evicts every answer cached under the one before.</summary>
+    private CancellationTokenSource _newestAnswers = new();
 
     /// <summary>Marks an endpoint as a read whose answer depends only on the stored data and its request target.</summary>
     public static readonly object Marker = new CachedReadMetadata();
@@ -32,6 +40,7 @@ internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVer
         }
 
         var version = await dataVersion(context.RequestAborted);
+        var expiry = Expiry(version);
         var csv = CsvResult.IsWanted(context.Request);
 
         // Each representation has a tag of its own: the CSV of a read is not its JSON.
@@ -89,15 +98,38 @@ internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVer
         }
 
         var answer = new Answer(buffer.ToArray(), context.Response.ContentType);
-        if (answer.Body.Length <= LargestCachedAnswer)
+        if (answer.Body.Length <= LargestCachedAnswer && expiry is not null)
         {
-            _answers.Set(key, answer, new MemoryCacheEntryOptions { Size = answer.Body.Length + 64 });
+            _answers.Set(key, answer, new MemoryCacheEntryOptions { Size = answer.Body.Length + 64, ExpirationTokens = { expiry } });
         }
 
         await WriteAsync(context, tag, answer);
     }
 
+    /// <summary>How many answers are cached now.</summary>
+    internal int Count => _answers.Count;
+
     public void Dispose() => _answers.Dispose();
+
+    /// <summary>
+    /// The token that expires answers of <paramref name="version"/>, evicting those of older versions first if it is
+    /// the newest yet seen; null for an older version, whose answers are not worth keeping.
+    /// </summary>
+    private CancellationChangeToken? Expiry(long version)
+    {
+        lock (_gate)
+        {
+            if (version > _newestVersion)
+            {
+                // Not disposed: entries still hold registrations on its token, and it has no timer to release.
+                _newestAnswers.Cancel();
+                _newestAnswers = new CancellationTokenSource();
+                _newestVersion = version;
+            }
+
+            return version == _newestVersion ? new CancellationChangeToken(_newestAnswers.Token) : null;
+        }
+    }
 
     private static bool Matches(IList<EntityTagHeaderValue> ifNoneMatch, EntityTagHeaderValue tag)
     {

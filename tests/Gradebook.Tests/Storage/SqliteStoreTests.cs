@@ -1,6 +1,6 @@
-using Microsoft.Data.Sqlite;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
+using Microsoft.Data.Sqlite;
 
 namespace Gradebook.Tests.Storage;
 
