@@ -47,7 +47,8 @@ internal sealed partial class FeedIngestion(
         });
         using var lost = new CancellationTokenSource();
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-        var writing = WriteAsync(queue.Reader, lost);
+        using var writer = new WriterThread($"Feed {source} writer");
+        var writing = writer.RunAsync(() => WriteAsync(queue.Reader, lost));
         try
         {
             await ReadAsync(url, queue.Writer, reading.Token);

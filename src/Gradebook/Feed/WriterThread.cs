@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+
+namespace Gradebook.Feed;
+
+/// <summary>
+/// A task scheduler with one thread of its own, on which a feed's writer loop and every continuation of it run.
+/// Hand-written because the framework has none that keeps to one thread (<c>ConcurrentExclusiveSchedulerPair</c> runs
+/// one task at a time, but on any thread of the pool). It matters to SQLite, whose work is synchronous and runs on the
+/// writer's thread: each batch allocates its connection's large page cache with the C allocator, which serves each
+/// thread from an arena of its own, so a writer that moved between pool threads left a freed cache behind in each
+/// arena it had used (a 3M catch-up with two readers peaked at 364-454 MB, against 300 MB with a single arena).
+/// </summary>
+internal sealed class WriterThread : TaskScheduler, IDisposable
+{
+    private readonly BlockingCollection<Task> _tasks = [];
+    private readonly Thread _thread;
+
+    public WriterThread(string name)
+    {
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
+    }
+
+    public override int MaximumConcurrencyLevel => 1;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on this thread, with every continuation of its awaits. What awaits the returned
+    /// task goes on on the thread pool, never on this thread.
+    /// </summary>
+    public Task RunAsync(Func<Task> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.DenyChildAttach, this).Unwrap()
+            .ContinueWith(done => done, CancellationToken.None, TaskContinuationOptions.DenyChildAttach, Default).Unwrap();
+
+    /// <summary>Lets the thread end once the tasks queued so far have run.</summary>
+    public void Dispose() => _tasks.CompleteAdding();
+
+    protected override void QueueTask(Task task)
+    {
+        try
+        {
+            _tasks.Add(task);
+        }
+        catch (InvalidOperationException)
+        {
+            // Disposed: a straggler runs on the pool rather than never.
+            ThreadPool.UnsafeQueueUserWorkItem(_ => TryExecuteTask(task), null);
+        }
+    }
+
+    protected override bool TryExecuteTaskInline(Task task, bool taskWasPreviouslyQueued) =>
+        Thread.CurrentThread == _thread && TryExecuteTask(task);
+
+    protected override IEnumerable<Task> GetScheduledTasks() => _tasks.ToArray();
+
+    private void Run()
+    {
+        foreach (var task in _tasks.GetConsumingEnumerable())
+        {
+            TryExecuteTask(task);
+        }
+    }
+}
