@@ -162,7 +162,11 @@ internal sealed partial class FeedSupervisor(
         }
     }
 
-    /// <summary>Forgets the ingestions that ended by themselves (a lost lease), so their feeds can be taken again.</summary>
+    /// <summary>
+    /// Forgets the ingestions that ended by themselves, so their feeds can be taken again: a lost lease, a failure, or a
+    /// drain because the host is stopping (which can end an ingestion while a heartbeat is under way). Each is let go
+    /// as <see cref="EndAsync"/> decides: the record of its owner is cleared unless the lease was lost.
+    /// </summary>
     private async Task ReapEndedAsync()
     {
         List<Owned> ended;
@@ -173,7 +177,7 @@ internal sealed partial class FeedSupervisor(
 
         foreach (var owned in ended)
         {
-            await EndAsync(owned, release: false);
+            await EndAsync(owned);
         }
     }
 
@@ -188,7 +192,7 @@ internal sealed partial class FeedSupervisor(
         if (owned is not null)
         {
             await owned.Stop.CancelAsync();
-            await EndAsync(owned, release: true);
+            await EndAsync(owned);
             if (rebalancing)
             {
                 LogGaveBack(feed);
@@ -213,8 +217,11 @@ internal sealed partial class FeedSupervisor(
         }
     }
 
-    /// <summary>Waits for an ingestion to end (drained, or its lease lost), then lets its feed go.</summary>
-    private async Task EndAsync(Owned owned, bool release)
+    /// <summary>
+    /// Waits for an ingestion to end (drained, failed, or its lease lost), then lets its feed go, clearing the record
+    /// of its owner while the lease is still held, unless the lease was lost (the feed may have a new owner already).
+    /// </summary>
+    private async Task EndAsync(Owned owned)
     {
         var name = owned.Feed.Name;
         var lost = false;
@@ -231,7 +238,7 @@ internal sealed partial class FeedSupervisor(
             LogIngestionFailed(e, name);
         }
 
-        if (release && !lost)
+        if (!lost)
         {
             try
             {
