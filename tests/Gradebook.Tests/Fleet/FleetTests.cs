@@ -36,8 +36,8 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
         var database = await server.CreateDatabaseAsync();
         var instances = Ids("a", "b", "c").ToDictionary(id => id, id => Start(id, database, feeds));
 
-        var owners = await OwnersAsync(instances.Values.First(), o => o.Values.All(v => v is not null));
-        Assert.Equal(2, owners.Values.Distinct().Count());
+        // The first instance up may take both feeds before the others are seen; the fleet then gives one away.
+        var owners = await OwnersAsync(instances.Values.First(), o => o.Values.All(v => v is not null) && o.Values.Distinct().Count() == 2);
 
         // Kill the owner of feed-0 once it is well into its feed, without a chance to clean up.
         await ProgressAsync(database, "feed-0", 2_000);
