@@ -144,9 +144,6 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
         await copy.CompleteAsync(cancellationToken);
     }
 
-    protected override Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, Sql.LockStudents, null, cancellationToken);
-
     public void Dispose() => _dataSource.Dispose();
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();

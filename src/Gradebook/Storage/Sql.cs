@@ -89,7 +89,7 @@ internal static partial class Sql
     /// <summary>SQLite only: the bulk path for staging results.</summary>
     public static readonly SqlFile StageResults = new("writes/stage_results.sql");
 
-    /// <summary>PostgreSQL only: locks a batch's students before the merge.</summary>
+    /// <summary>Gives every staged student a row, and so its number, before the merge; on PostgreSQL also locks them.</summary>
     public static readonly SqlFile LockStudents = new("writes/lock_students.sql");
 
     private static readonly ConcurrentDictionary<string, string?> Cache = new();

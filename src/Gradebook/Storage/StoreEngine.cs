@@ -44,10 +44,6 @@ internal abstract class StoreEngine
     protected abstract Task StageResultsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken);
 
-    /// <summary>Runs just before the staged results are merged; an engine with concurrent writers takes its locks here.</summary>
-    protected virtual Task BeforeMergeAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        Task.CompletedTask;
-
     /// <summary>Takes the lock that keeps two instances from migrating at once; called inside the migration's transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
@@ -96,7 +92,7 @@ internal abstract class StoreEngine
     {
         await ExecuteAsync(connection, transaction, Sql.CreateStaging, null, cancellationToken);
         await StageResultsAsync(connection, transaction, results, cancellationToken);
-        await BeforeMergeAsync(connection, transaction, cancellationToken);
+        await ExecuteAsync(connection, transaction, Sql.LockStudents, null, cancellationToken);
         await ExecuteAsync(connection, transaction, Sql.MergeResults, null, cancellationToken);
     }
 

@@ -88,7 +88,7 @@ public sealed class CrashSafetyTests : IDisposable
         await using var connection = new SqliteConnection(_directory.SqliteConnectionString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT student_id, exam, score FROM results";
+        command.CommandText = "SELECT s.student_id, r.exam, r.score FROM results AS r JOIN students AS s ON s.student_no = r.student_no";
         await using var reader = await command.ExecuteReaderAsync();
         var stored = new Dictionary<(string, long), double>();
         while (await reader.ReadAsync())
@@ -100,7 +100,7 @@ public sealed class CrashSafetyTests : IDisposable
         Assert.All(expected, pair => Assert.Equal(pair.Value, stored[pair.Key]));
         Assert.Equal(expected.Keys.Select(k => k.StudentId).Distinct().Count(), await CountAsync("SELECT COUNT(*) FROM students WHERE exam_count > 0"));
         Assert.Equal(0, await CountAsync(
-            "SELECT COUNT(*) FROM students s WHERE s.exam_count <> (SELECT COUNT(*) FROM results r WHERE r.student_id = s.student_id)"));
+            "SELECT COUNT(*) FROM students s WHERE s.exam_count <> (SELECT COUNT(*) FROM results r WHERE r.student_no = s.student_no)"));
     }
 
     private async Task<long> CountAsync(string sql)

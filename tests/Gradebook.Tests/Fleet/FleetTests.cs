@@ -271,7 +271,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
             .OrderBy(r => r.Exam).ThenBy(r => r.StudentId, StringComparer.Ordinal)
             .ToList();
         var have = new List<(string, long, double)>();
-        await using (var results = new NpgsqlCommand("SELECT student_id, exam, score FROM results ORDER BY exam, student_id", connection))
+        await using (var results = new NpgsqlCommand("SELECT s.student_id, r.exam, r.score FROM results AS r JOIN students AS s ON s.student_no = r.student_no ORDER BY r.exam, s.student_id", connection))
         await using (var reader = await results.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

@@ -50,7 +50,7 @@ public sealed class SqlFileTests
     {
         Assert.Contains("CAST(@received_at AS timestamptz)", Sql.InsertImport.For(SqlDialect.Postgres), StringComparison.Ordinal);
         Assert.DoesNotContain("timestamptz", Sql.InsertImport.For(SqlDialect.Sqlite), StringComparison.Ordinal);
-        Assert.False(Sql.LockStudents.ExistsFor(SqlDialect.Sqlite));
-        Assert.Throws<InvalidOperationException>(() => Sql.LockStudents.For(SqlDialect.Sqlite));
+        Assert.False(Sql.StageResults.ExistsFor(SqlDialect.Postgres));
+        Assert.Throws<InvalidOperationException>(() => Sql.StageResults.For(SqlDialect.Postgres));
     }
 }

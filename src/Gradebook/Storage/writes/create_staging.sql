@@ -8,6 +8,7 @@ CREATE TEMP TABLE IF NOT EXISTS incoming_results (
 );
 
 CREATE TEMP TABLE IF NOT EXISTS result_changes (
+    student_no BIGINT NOT NULL,
     student_id TEXT NOT NULL,
     exam       BIGINT NOT NULL,
     obtained   DOUBLE PRECISION NOT NULL,

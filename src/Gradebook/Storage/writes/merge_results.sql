@@ -2,16 +2,18 @@
 -- The rule: per (exam, student) the highest obtained and the highest available marks win, so the order in which
 -- results arrive never matters. Only results that change are written; the aggregates move by the change.
 
--- 1. One row per changed result, with its new marks and the score it had before (NULL when it is new).
-INSERT INTO result_changes (student_id, exam, obtained, available, old_score)
-SELECT i.student_id, i.exam,
+-- 1. One row per changed result, with its new marks and the score it had before (NULL when it is new). Every staged
+--    student has a row by now, and with it its number (writes/lock_students.sql).
+INSERT INTO result_changes (student_no, student_id, exam, obtained, available, old_score)
+SELECT s.student_no, i.student_id, i.exam,
        CASE WHEN r.obtained IS NULL OR i.obtained > r.obtained THEN i.obtained ELSE r.obtained END,
        CASE WHEN r.available IS NULL OR i.available > r.available THEN i.available ELSE r.available END,
        r.score
 FROM (SELECT student_id, exam, MAX(obtained) AS obtained, MAX(available) AS available
       FROM incoming_results
       GROUP BY exam, student_id) AS i
-LEFT JOIN results AS r ON r.exam = i.exam AND r.student_id = i.student_id
+JOIN students AS s ON s.student_id = i.student_id
+LEFT JOIN results AS r ON r.exam = i.exam AND r.student_no = s.student_no
 WHERE r.exam IS NULL OR i.obtained > r.obtained OR i.available > r.available;
 
 -- 2. The results themselves, in key order, so concurrent writers lock them in the same order: first the new ones, by a
@@ -19,32 +21,31 @@ WHERE r.exam IS NULL OR i.obtained > r.obtained OR i.available > r.available;
 --    PostgreSQL the lock of every student it writes, see writes/postgres/lock_students.sql), which costs PostgreSQL
 --    about 40 % less than an upsert; then the few that exist and rose, by an upsert that always conflicts (so no join
 --    to plan).
-INSERT INTO results (exam, student_id, obtained, available)
-SELECT exam, student_id, obtained, available
+INSERT INTO results (exam, student_no, obtained, available)
+SELECT exam, student_no, obtained, available
 FROM result_changes
 WHERE old_score IS NULL
-ORDER BY exam, student_id;
+ORDER BY exam, student_no;
 
-INSERT INTO results (exam, student_id, obtained, available)
-SELECT exam, student_id, obtained, available
+INSERT INTO results (exam, student_no, obtained, available)
+SELECT exam, student_no, obtained, available
 FROM result_changes
 WHERE old_score IS NOT NULL
-ORDER BY exam, student_id
-ON CONFLICT (exam, student_id) DO UPDATE
+ORDER BY exam, student_no
+ON CONFLICT (exam, student_no) DO UPDATE
 SET obtained = excluded.obtained, available = excluded.available;
 
--- 3. Per-student aggregates: a new result adds one exam; every change moves the sum by new score - old score.
-INSERT INTO students (student_id, exam_count, score_sum)
-SELECT student_id,
-       SUM(CASE WHEN old_score IS NULL THEN 1 ELSE 0 END),
-       SUM(obtained / available - COALESCE(old_score, 0))
-FROM result_changes
-WHERE true
-GROUP BY student_id
-ORDER BY student_id
-ON CONFLICT (student_id) DO UPDATE
-SET exam_count = students.exam_count + excluded.exam_count,
-    score_sum = students.score_sum + excluded.score_sum;
+-- 3. Per-student aggregates: a new result adds one exam; every change moves the sum by new score - old score. Every
+--    student here has its row already (writes/lock_students.sql), so the row is found by its number and updated.
+UPDATE students
+SET exam_count = students.exam_count + c.exam_count,
+    score_sum = students.score_sum + c.score_sum
+FROM (SELECT student_no,
+             SUM(CASE WHEN old_score IS NULL THEN 1 ELSE 0 END) AS exam_count,
+             SUM(obtained / available - COALESCE(old_score, 0)) AS score_sum
+      FROM result_changes
+      GROUP BY student_no) AS c
+WHERE students.student_no = c.student_no;
 
 -- 4. Per-exam aggregates, the same way.
 INSERT INTO exams (exam, student_count, score_sum)
@@ -70,7 +71,7 @@ SELECT c.student_id, c.exam, c.obtained / c.available,
        s.exam_count, s.score_sum / s.exam_count
 FROM result_changes AS c
 JOIN exams AS e ON e.exam = c.exam
-JOIN students AS s ON s.student_id = c.student_id
+JOIN students AS s ON s.student_no = c.student_no
 ORDER BY c.exam, c.student_id;
 
 DELETE FROM result_changes;

@@ -20,6 +20,7 @@
 -- not committed: such a row is invisible to us, but our own phase 1 would then have waited for that writer to finish.
 --
 -- Students inserted here start with exam_count 0, which every read filters out; the merge always gives them results.
+-- Inserting a student also gives it the number its results are keyed by (migrations/postgres/0009_student_numbers.sql).
 -- COLLATE "C" keeps both orders the same code point order as the students primary key, whatever the server's locale.
 
 INSERT INTO students (student_id, exam_count, score_sum)
