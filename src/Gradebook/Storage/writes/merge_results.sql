@@ -3,7 +3,7 @@
 -- results arrive never matters. Only results that change are written; the aggregates move by the change.
 
 -- 1. One row per changed result, with its new marks and the score it had before (NULL when it is new). Every staged
---    student has a row by now, and with it its number (writes/lock_students.sql).
+--    student has a row by now, and with it its number (writes/sqlite/ and writes/postgres/lock_students.sql).
 INSERT INTO result_changes (student_no, student_id, exam, obtained, available, old_score)
 SELECT s.student_no, i.student_id, i.exam,
        CASE WHEN r.obtained IS NULL OR i.obtained > r.obtained THEN i.obtained ELSE r.obtained END,
@@ -36,7 +36,7 @@ ON CONFLICT (exam, student_no) DO UPDATE
 SET obtained = excluded.obtained, available = excluded.available;
 
 -- 3. Per-student aggregates: a new result adds one exam; every change moves the sum by new score - old score. Every
---    student here has its row already (writes/lock_students.sql), so the row is found by its number and updated.
+--    student here has its row already (lock_students.sql), so the row is found by its number and updated.
 UPDATE students
 SET exam_count = students.exam_count + c.exam_count,
     score_sum = students.score_sum + c.score_sum
