@@ -119,7 +119,9 @@ internal sealed partial class FeedSupervisor(
 
         foreach (var feed in preferred)
         {
-            if (OwnedFeeds.Count >= share || stoppingToken.IsCancellationRequested)
+            // The host stops in two steps: ingestions drain as soon as it begins to stop, and this loop's token is
+            // cancelled only later. A heartbeat in between must not take back a feed it has just drained and let go.
+            if (OwnedFeeds.Count >= share || stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 break;
             }
@@ -233,7 +235,11 @@ internal sealed partial class FeedSupervisor(
         {
             lost = true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // Stopped before it had begun (the host stopping as it started): ended, and let go like any other.
+        }
+        catch (Exception e)
         {
             LogIngestionFailed(e, name);
         }

@@ -94,7 +94,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
         Assert.Contains("Released feed feed-0", instances[owner].Process.Output, StringComparison.Ordinal);
         var standby = instances.Single(i => i.Key != owner);
         Assert.Equal(standby.Key, (await OwnersAsync(standby.Value, o => o["feed-0"] is not null))["feed-0"]);
-        await LoggedAsync(standby.Value, "Took feed feed-0");
+        await LoggedAsync(standby.Value, "Took feed feed-0", instances[owner]);
         await AssertExactAsync(database, feeds);
     }
 
@@ -199,8 +199,17 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
             timeout ?? TimeSpan.FromSeconds(60));
 
     /// <summary>Waits for a line in the instance's log (the console logger writes from a queue of its own).</summary>
-    private static Task<string> LoggedAsync(Instance instance, string text) =>
-        Eventually.Until(() => Task.FromResult(instance.Process.Output), output => output.Contains(text, StringComparison.Ordinal));
+    private static async Task<string> LoggedAsync(Instance instance, string text, Instance? other = null)
+    {
+        try
+        {
+            return await Eventually.Until(() => Task.FromResult(instance.Process.Output), output => output.Contains(text, StringComparison.Ordinal));
+        }
+        catch (TimeoutException e) when (other is not null)
+        {
+            throw new TimeoutException($"{e.Message}\nThe other instance's log:\n{other.Process.Output}", e);
+        }
+    }
 
     private static async Task<JsonElement?> TryGetAsync(Instance instance, string path)
     {
