@@ -10,6 +10,9 @@ namespace Gradebook.Storage;
 /// <summary>One event of the raw record as it was received, before anything was made of it.</summary>
 internal sealed record RawEvent(string? EventId, string EventType, string Data, DateTimeOffset ReceivedAt);
 
+/// <summary>One row of the raw record: some of a batch's events, with their JSON text and their outcomes' letters.</summary>
+internal sealed record RawRow(FeedEvent[] Events, string Json, string Outcomes);
+
 /// <summary>
 /// The physical form of the raw record: a feed batch is written as rows of <c>raw_batches</c> of up to
 /// <see cref="MaxEvents"/> events each, a row's events one JSON array of <c>[event_id, event_type, data, received_at]</c>
@@ -27,6 +30,10 @@ internal static class RawBatch
     public const int MaxEvents = 128;
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>A batch's events as the rows of the raw record, each of up to <see cref="MaxEvents"/> events.</summary>
+    public static RawRow[] Rows(IReadOnlyList<FeedEvent> events) =>
+        [.. events.Chunk(MaxEvents).Select(chunk => new RawRow(chunk, Events(chunk), Outcomes(chunk.Select(e => e.Outcome))))];
 
     /// <summary>The events as the JSON text of one batch row.</summary>
     public static string Events(IReadOnlyList<FeedEvent> events)

@@ -59,22 +59,41 @@ internal abstract class StoreEngine
     public string Text(SqlFile file) => file.For(Dialect);
 
     /// <summary>
-    /// Appends a feed batch to the raw record, as rows of up to <see cref="RawBatch.MaxEvents"/> events
-    /// (<see cref="RawBatch"/>), and its rejected events to the rejections list, inside the caller's transaction.
+    /// Appends a feed batch to the raw record as its <paramref name="rows"/> (<see cref="RawBatch.Rows"/>), and its
+    /// rejected events to the rejections list, inside the caller's transaction.
     /// </summary>
     public async Task InsertRawBatchAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
     {
-        var sql = Text(Sql.InsertRawBatch);
-        foreach (var chunk in events.Chunk(RawBatch.MaxEvents))
+        var ids = await InsertRawRowsAsync(connection, transaction, source, rows, cancellationToken);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                sql,
-                new { source, event_count = chunk.Length, events = RawBatch.Events(chunk), outcomes = RawBatch.Outcomes(chunk.Select(e => e.Outcome)) },
-                transaction,
-                cancellationToken: cancellationToken));
-            await InsertRejectionsAsync(connection, transaction, id, source, chunk, cancellationToken);
+            await InsertRejectionsAsync(connection, transaction, ids[i], source, rows[i].Events, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Inserts the rows of a batch's raw record and returns their ids in the same order: one command, prepared on its
+    /// first run and run again for each row with new values (a command per row prepared the statement each time).
+    /// </summary>
+    protected virtual async Task<long[]> InsertRawRowsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.Command(Text(Sql.InsertRawBatch), transaction);
+        insert.Add("source", source);
+        var count = insert.Add("event_count", 0);
+        var events = insert.Add("events", "");
+        var outcomes = insert.Add("outcomes", "");
+        var ids = new long[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            count.Value = rows[i].Events.Length;
+            events.Value = rows[i].Json;
+            outcomes.Value = rows[i].Outcomes;
+            ids[i] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        return ids;
     }
 
     /// <summary>Writes a recorded batch's outcomes again as <paramref name="events"/> now have them, with its rejections.</summary>
