@@ -72,7 +72,7 @@ SELECT c.student_id, c.exam, c.obtained / c.available,
 FROM result_changes AS c
 JOIN exams AS e ON e.exam = c.exam
 JOIN students AS s ON s.student_no = c.student_no
-ORDER BY c.exam, c.student_id;
+ORDER BY c.exam, c.student_no;
 
 DELETE FROM result_changes;
 DELETE FROM incoming_results;
