@@ -29,13 +29,10 @@ internal sealed class FeedStore(StoreEngine engine)
     private async Task WriteBatchAsync(FeedLease lease, DbConnection connection, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
         var source = lease.Feed;
-        // The raw record's text is built on the pool while this thread merges: a writer that is behind is bound by its
-        // own thread, and this takes about 6 % of that thread's time off it (docs/benchmarks.md).
-        var rows = Task.Run(() => RawBatch.Rows(events), cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
         await lease.ProveAsync(connection, transaction, cancellationToken);
+        await engine.InsertRawBatchAsync(connection, transaction, source, RawBatch.Rows(events), cancellationToken);
         await engine.MergeAsync(connection, transaction, AcceptedResults(events), cancellationToken);
-        await engine.InsertRawBatchAsync(connection, transaction, source, await rows, cancellationToken);
         var counts = FeedEvent.CountOutcomes(events);
         await engine.ExecuteAsync(
             connection,

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Net.Sockets;
+using System.Text;
 using Gradebook.Grading;
 using Npgsql;
 using NpgsqlTypes;
@@ -150,7 +151,7 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
                 {
                     new("source", source),
                     new("event_count", row.Events.Length),
-                    new("events", row.Json),
+                    new("events", Encoding.UTF8.GetString(row.Json)),
                     new("outcomes", row.Outcomes),
                 },
             });

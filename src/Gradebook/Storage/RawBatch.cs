@@ -10,8 +10,8 @@ namespace Gradebook.Storage;
 /// <summary>One event of the raw record as it was received, before anything was made of it.</summary>
 internal sealed record RawEvent(string? EventId, string EventType, string Data, DateTimeOffset ReceivedAt);
 
-/// <summary>One row of the raw record: some of a batch's events, with their JSON text and their outcomes' letters.</summary>
-internal sealed record RawRow(FeedEvent[] Events, string Json, string Outcomes);
+/// <summary>One row of the raw record: some of a batch's events, with their JSON text in UTF-8 and their outcomes' letters.</summary>
+internal sealed record RawRow(FeedEvent[] Events, byte[] Json, string Outcomes);
 
 /// <summary>
 /// The physical form of the raw record: a feed batch is written as rows of <c>raw_batches</c> of up to
@@ -35,8 +35,8 @@ internal static class RawBatch
     public static RawRow[] Rows(IReadOnlyList<FeedEvent> events) =>
         [.. events.Chunk(MaxEvents).Select(chunk => new RawRow(chunk, Events(chunk), Outcomes(chunk.Select(e => e.Outcome))))];
 
-    /// <summary>The events as the JSON text of one batch row.</summary>
-    public static string Events(IReadOnlyList<FeedEvent> events)
+    /// <summary>The events as the JSON text of one batch row, in UTF-8.</summary>
+    public static byte[] Events(IReadOnlyList<FeedEvent> events)
     {
         var buffer = new ArrayBufferWriter<byte>(events.Count * 160);
         using (var writer = new Utf8JsonWriter(buffer, Options))
@@ -63,7 +63,7 @@ internal static class RawBatch
             writer.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>The events' outcomes, one letter each, in the events' order.</summary>

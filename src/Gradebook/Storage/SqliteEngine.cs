@@ -34,6 +34,7 @@ internal sealed class SqliteEngine : StoreEngine
     private readonly string _feedConnectionString;
     private readonly string _insertRejectedEvents;
     private readonly string _stageResults;
+    private readonly string _insertRawBatch;
 
     public SqliteEngine(string connectionString, long walLimitBytes = DefaultWalLimitBytes)
         : base(SqlDialect.Sqlite)
@@ -56,6 +57,7 @@ internal sealed class SqliteEngine : StoreEngine
         DataSource = builder.DataSource;
         _insertRejectedEvents = Text(Sql.InsertRejectedEvents);
         _stageResults = Text(Sql.StageResults);
+        _insertRawBatch = Text(Sql.InsertRawBatch);
     }
 
     public string DataSource { get; }
@@ -158,6 +160,44 @@ internal sealed class SqliteEngine : StoreEngine
             insert.Add("source", source);
             insert.Add("events", rows);
             await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The rows of a batch's raw record by one prepared statement stepped per row, each row's JSON bound as the UTF-8
+    /// it was written in: a string parameter would have been made UTF-16 and then UTF-8 again.
+    /// </summary>
+    protected override Task<long[]> InsertRawRowsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
+    {
+        var db = ((SqliteConnection)connection).Handle!;
+        Check(raw.sqlite3_prepare_v2(db, _insertRawBatch, out var statement), db);
+        using (statement)
+        {
+            var (sourceAt, countAt, eventsAt, outcomesAt) = (
+                raw.sqlite3_bind_parameter_index(statement, "@source"),
+                raw.sqlite3_bind_parameter_index(statement, "@event_count"),
+                raw.sqlite3_bind_parameter_index(statement, "@events"),
+                raw.sqlite3_bind_parameter_index(statement, "@outcomes"));
+            var ids = new long[rows.Count];
+            for (var i = 0; i < rows.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Check(raw.sqlite3_bind_text(statement, sourceAt, source), db);
+                Check(raw.sqlite3_bind_int(statement, countAt, rows[i].Events.Length), db);
+                Check(raw.sqlite3_bind_text(statement, eventsAt, rows[i].Json), db);
+                Check(raw.sqlite3_bind_text(statement, outcomesAt, rows[i].Outcomes), db);
+                var step = raw.sqlite3_step(statement);
+                if (step != raw.SQLITE_ROW)
+                {
+                    SqliteException.ThrowExceptionForRC(step, db);
+                }
+
+                ids[i] = raw.sqlite3_column_int64(statement, 0);
+                Check(raw.sqlite3_reset(statement), db);
+            }
+
+            return Task.FromResult(ids);
         }
     }
 

@@ -72,29 +72,9 @@ internal abstract class StoreEngine
         }
     }
 
-    /// <summary>
-    /// Inserts the rows of a batch's raw record and returns their ids in the same order: one command, prepared on its
-    /// first run and run again for each row with new values (a command per row prepared the statement each time).
-    /// </summary>
-    protected virtual async Task<long[]> InsertRawRowsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
-    {
-        await using var insert = connection.Command(Text(Sql.InsertRawBatch), transaction);
-        insert.Add("source", source);
-        var count = insert.Add("event_count", 0);
-        var events = insert.Add("events", "");
-        var outcomes = insert.Add("outcomes", "");
-        var ids = new long[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
-        {
-            count.Value = rows[i].Events.Length;
-            events.Value = rows[i].Json;
-            outcomes.Value = rows[i].Outcomes;
-            ids[i] = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-        }
-
-        return ids;
-    }
+    /// <summary>Inserts the rows of a batch's raw record through the engine's bulk path, and returns their ids in the same order.</summary>
+    protected abstract Task<long[]> InsertRawRowsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken);
 
     /// <summary>Writes a recorded batch's outcomes again as <paramref name="events"/> now have them, with its rejections.</summary>
     public async Task ReplaceOutcomesAsync(
