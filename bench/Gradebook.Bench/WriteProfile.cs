@@ -40,7 +40,7 @@ internal static class WriteProfile
 
                     await using var transaction = await store.Engine.BeginWriteAsync(connection, CancellationToken.None);
                     var started = Stopwatch.GetTimestamp();
-                    await store.Engine.InsertRawBatchAsync(connection, transaction, "bench", RawBatch.Rows(batch), CancellationToken.None);
+                    await store.Engine.InsertRawBatchAsync(connection, transaction, "bench", batch, CancellationToken.None);
                     started = Lap(steps, 0, started);
                     await store.Engine.MergeAsync(connection, transaction, batch.Select(e => e.Score!.Value.AsResult()), CancellationToken.None);
                     started = Lap(steps, 1, started);

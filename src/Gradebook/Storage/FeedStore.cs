@@ -31,7 +31,7 @@ internal sealed class FeedStore(StoreEngine engine)
         var source = lease.Feed;
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
         await lease.ProveAsync(connection, transaction, cancellationToken);
-        await engine.InsertRawBatchAsync(connection, transaction, source, RawBatch.Rows(events), cancellationToken);
+        await engine.InsertRawBatchAsync(connection, transaction, source, events, cancellationToken);
         await engine.MergeAsync(connection, transaction, AcceptedResults(events), cancellationToken);
         var counts = FeedEvent.CountOutcomes(events);
         await engine.ExecuteAsync(

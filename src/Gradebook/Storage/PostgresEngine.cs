@@ -133,14 +133,9 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     /// The raw record's rows of a batch in one round trip: a batch of one insert per row. Sent one by one, the round
     /// trips cost a catch-up more than the server's own work on the rows.
     /// </summary>
-    protected override async Task<long[]> InsertRawRowsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
+    protected override async Task<List<long>> InsertRawRowsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IEnumerable<RawRow> rows, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
-        {
-            return [];
-        }
-
         var sql = Text(Sql.InsertRawBatch);
         await using var batch = new NpgsqlBatch((NpgsqlConnection)connection, (NpgsqlTransaction)transaction);
         foreach (var row in rows)
@@ -150,21 +145,26 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
                 Parameters =
                 {
                     new("source", source),
-                    new("event_count", row.Events.Length),
+                    new("event_count", row.EventCount),
                     new("events", Encoding.UTF8.GetString(row.Json)),
                     new("outcomes", row.Outcomes),
                 },
             });
         }
 
-        var ids = new long[rows.Count];
+        if (batch.BatchCommands.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = new List<long>(batch.BatchCommands.Count);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        for (var i = 0; i < ids.Length; i++)
+        do
         {
             await reader.ReadAsync(cancellationToken);
-            ids[i] = reader.GetInt64(0);
-            await reader.NextResultAsync(cancellationToken);
+            ids.Add(reader.GetInt64(0));
         }
+        while (await reader.NextResultAsync(cancellationToken));
 
         return ids;
     }

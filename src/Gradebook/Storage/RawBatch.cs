@@ -10,8 +10,8 @@ namespace Gradebook.Storage;
 /// <summary>One event of the raw record as it was received, before anything was made of it.</summary>
 internal sealed record RawEvent(string? EventId, string EventType, string Data, DateTimeOffset ReceivedAt);
 
-/// <summary>One row of the raw record: some of a batch's events, with their JSON text in UTF-8 and their outcomes' letters.</summary>
-internal sealed record RawRow(FeedEvent[] Events, byte[] Json, string Outcomes);
+/// <summary>One row of the raw record: how many of a batch's events it holds, their JSON text in UTF-8 and their outcomes' letters.</summary>
+internal sealed record RawRow(int EventCount, byte[] Json, string Outcomes);
 
 /// <summary>
 /// The physical form of the raw record: a feed batch is written as rows of <c>raw_batches</c> of up to
@@ -31,9 +31,12 @@ internal static class RawBatch
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>A batch's events as the rows of the raw record, each of up to <see cref="MaxEvents"/> events.</summary>
-    public static RawRow[] Rows(IReadOnlyList<FeedEvent> events) =>
-        [.. events.Chunk(MaxEvents).Select(chunk => new RawRow(chunk, Events(chunk), Outcomes(chunk.Select(e => e.Outcome))))];
+    /// <summary>
+    /// A batch's events as the rows of the raw record, each of up to <see cref="MaxEvents"/> events, each row built as
+    /// it is enumerated, so one row's text is alive at a time rather than a whole batch's.
+    /// </summary>
+    public static IEnumerable<RawRow> Rows(IReadOnlyList<FeedEvent> events) =>
+        events.Chunk(MaxEvents).Select(chunk => new RawRow(chunk.Length, Events(chunk), Outcomes(chunk.Select(e => e.Outcome))));
 
     /// <summary>The events as the JSON text of one batch row, in UTF-8.</summary>
     public static byte[] Events(IReadOnlyList<FeedEvent> events)

@@ -167,8 +167,8 @@ internal sealed class SqliteEngine : StoreEngine
     /// The rows of a batch's raw record by one prepared statement stepped per row, each row's JSON bound as the UTF-8
     /// it was written in: a string parameter would have been made UTF-16 and then UTF-8 again.
     /// </summary>
-    protected override Task<long[]> InsertRawRowsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
+    protected override Task<List<long>> InsertRawRowsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IEnumerable<RawRow> rows, CancellationToken cancellationToken)
     {
         var db = ((SqliteConnection)connection).Handle!;
         Check(raw.sqlite3_prepare_v2(db, _insertRawBatch, out var statement), db);
@@ -179,21 +179,21 @@ internal sealed class SqliteEngine : StoreEngine
                 raw.sqlite3_bind_parameter_index(statement, "@event_count"),
                 raw.sqlite3_bind_parameter_index(statement, "@events"),
                 raw.sqlite3_bind_parameter_index(statement, "@outcomes"));
-            var ids = new long[rows.Count];
-            for (var i = 0; i < rows.Count; i++)
+            var ids = new List<long>();
+            foreach (var row in rows)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 Check(raw.sqlite3_bind_text(statement, sourceAt, source), db);
-                Check(raw.sqlite3_bind_int(statement, countAt, rows[i].Events.Length), db);
-                Check(raw.sqlite3_bind_text(statement, eventsAt, rows[i].Json), db);
-                Check(raw.sqlite3_bind_text(statement, outcomesAt, rows[i].Outcomes), db);
+                Check(raw.sqlite3_bind_int(statement, countAt, row.EventCount), db);
+                Check(raw.sqlite3_bind_text(statement, eventsAt, row.Json), db);
+                Check(raw.sqlite3_bind_text(statement, outcomesAt, row.Outcomes), db);
                 var step = raw.sqlite3_step(statement);
                 if (step != raw.SQLITE_ROW)
                 {
                     SqliteException.ThrowExceptionForRC(step, db);
                 }
 
-                ids[i] = raw.sqlite3_column_int64(statement, 0);
+                ids.Add(raw.sqlite3_column_int64(statement, 0));
                 Check(raw.sqlite3_reset(statement), db);
             }
 

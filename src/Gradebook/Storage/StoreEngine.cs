@@ -59,22 +59,23 @@ internal abstract class StoreEngine
     public string Text(SqlFile file) => file.For(Dialect);
 
     /// <summary>
-    /// Appends a feed batch to the raw record as its <paramref name="rows"/> (<see cref="RawBatch.Rows"/>), and its
-    /// rejected events to the rejections list, inside the caller's transaction.
+    /// Appends a feed batch to the raw record, as rows of up to <see cref="RawBatch.MaxEvents"/> events
+    /// (<see cref="RawBatch"/>), and its rejected events to the rejections list, inside the caller's transaction.
     /// </summary>
     public async Task InsertRawBatchAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken)
     {
-        var ids = await InsertRawRowsAsync(connection, transaction, source, rows, cancellationToken);
-        for (var i = 0; i < rows.Count; i++)
+        var ids = await InsertRawRowsAsync(connection, transaction, source, RawBatch.Rows(events), cancellationToken);
+        var row = 0;
+        foreach (var chunk in events.Chunk(RawBatch.MaxEvents))
         {
-            await InsertRejectionsAsync(connection, transaction, ids[i], source, rows[i].Events, cancellationToken);
+            await InsertRejectionsAsync(connection, transaction, ids[row++], source, chunk, cancellationToken);
         }
     }
 
     /// <summary>Inserts the rows of a batch's raw record through the engine's bulk path, and returns their ids in the same order.</summary>
-    protected abstract Task<long[]> InsertRawRowsAsync(
-        DbConnection connection, DbTransaction transaction, string source, IReadOnlyList<RawRow> rows, CancellationToken cancellationToken);
+    protected abstract Task<List<long>> InsertRawRowsAsync(
+        DbConnection connection, DbTransaction transaction, string source, IEnumerable<RawRow> rows, CancellationToken cancellationToken);
 
     /// <summary>Writes a recorded batch's outcomes again as <paramref name="events"/> now have them, with its rejections.</summary>
     public async Task ReplaceOutcomesAsync(
