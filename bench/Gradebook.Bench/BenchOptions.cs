@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gradebook.Bench;
 
 /// <summary>Command-line settings shared by the scenarios; each scenario has its own defaults for what is not given.</summary>
-internal sealed record BenchOptions(long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines)
+internal sealed record BenchOptions(long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines, int Repeat = 1)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -11,6 +11,7 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
         double? seconds = null;
         var results = Path.Combine(RepositoryRoot(), "bench", "results");
         var engines = Workload.DefaultEngines;
+        var repeat = 1;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -27,12 +28,15 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
                 case "--engines":
                     engines = args[++i].Split(',');
                     break;
+                case "--repeat":
+                    repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
         }
 
-        return new BenchOptions(events, seconds, results, engines);
+        return new BenchOptions(events, seconds, results, engines, repeat);
     }
 
     private static string RepositoryRoot()
