@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gradebook.Emulator;
 using Gradebook.Feed;
 using Gradebook.Grading;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 
@@ -74,7 +75,7 @@ internal static class Workload
         {
             ["URLS"] = urls,
             ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Gradebook.Feed.FeedSupervisor"] = "Information",
+            ["Logging__LogLevel__Gradebook.Fleet.FeedSupervisor"] = "Information",
         };
         if (fleet)
         {

@@ -4,7 +4,9 @@ using Gradebook.Dashboard;
 using Gradebook.Emulator;
 using Gradebook.Exams;
 using Gradebook.Feed;
+using Gradebook.Fleet;
 using Gradebook.Imports;
+using Gradebook.Ingestion;
 using Gradebook.Live;
 using Gradebook.Operations;
 using Gradebook.Rebuild;
@@ -41,7 +43,8 @@ if (!emulatorOnly)
 {
     builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<HeadRequests.OmitFromDocument>());
     builder.Services.AddGradebookStore(builder.Configuration);
-    builder.Services.AddFeedIngestion(builder.Configuration);
+    builder.Services.AddIngestion(builder.Configuration);
+    builder.Services.AddFleet(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusExport>();
     builder.Services.AddImports(builder.Configuration);

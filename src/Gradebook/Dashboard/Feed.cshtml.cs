@@ -1,4 +1,6 @@
 using Gradebook.Feed;
+using Gradebook.Fleet;
+using Gradebook.Ingestion;
 using Gradebook.Operations;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Gradebook.Ingestion;
 
 namespace Gradebook.Live;
 
@@ -10,7 +11,7 @@ internal sealed class LiveMetrics
 
     public LiveMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(Feed.FeedMetrics.MeterName);
+        var meter = meters.Create(Ingestion.FeedMetrics.MeterName);
         _clients = meter.CreateUpDownCounter<long>("live.clients", "{client}", "Clients connected to /scores/live.");
         _dropped = meter.CreateCounter<long>("live.dropped", "{client}", "Live clients disconnected for not keeping up, by reason.");
     }

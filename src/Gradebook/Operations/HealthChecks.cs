@@ -1,5 +1,7 @@
 using Gradebook.Api;
 using Gradebook.Feed;
+using Gradebook.Fleet;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

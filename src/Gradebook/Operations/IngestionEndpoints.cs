@@ -2,6 +2,8 @@ using System.Globalization;
 using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Feed;
+using Gradebook.Fleet;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Gradebook.Ingestion;
 using Prometheus;
 
 namespace Gradebook.Operations;
@@ -10,7 +11,7 @@ namespace Gradebook.Operations;
 /// </summary>
 internal sealed class PrometheusExport : IDisposable
 {
-    private static readonly HashSet<string> Meters = [Feed.FeedMetrics.MeterName, "Microsoft.AspNetCore.Hosting"];
+    private static readonly HashSet<string> Meters = [Ingestion.FeedMetrics.MeterName, "Microsoft.AspNetCore.Hosting"];
 
     private readonly IDisposable _adapter;
 

@@ -1,6 +1,7 @@
 using Gradebook.Emulator;
 using Gradebook.Feed;
 using Gradebook.Grading;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 using Microsoft.Data.Sqlite;

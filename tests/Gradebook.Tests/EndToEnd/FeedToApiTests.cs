@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gradebook.Emulator;
 using Gradebook.Feed;
 using Gradebook.Grading;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gradebook.Emulator;
 using Gradebook.Feed;
 using Gradebook.Grading;
+using Gradebook.Ingestion;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Gradebook.Emulator;
 using Gradebook.Feed;
+using Gradebook.Ingestion;
 using Gradebook.Tests.Support;
 using Microsoft.Data.Sqlite;
 

@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using Gradebook.Feed;
+using Gradebook.Ingestion;
 
-namespace Gradebook.Tests.Feed;
+namespace Gradebook.Tests.Ingestion;
 
 public sealed class WriterThreadTests
 {

@@ -1,4 +1,4 @@
-namespace Gradebook.Feed;
+namespace Gradebook.Ingestion;
 
 internal enum ConnectionState
 {

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
 // Past 250 lines on purpose: one state machine (heartbeat, take, give back, end) whose steps read best side by side.
-namespace Gradebook.Feed;
+namespace Gradebook.Fleet;
 
 /// <summary>
 /// This instance's part in the fleet. Every heartbeat it says it is alive, counts the live instances, and takes or

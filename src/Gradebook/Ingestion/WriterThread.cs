@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Ingestion;
 
 /// <summary>
 /// A task scheduler with one thread of its own, on which a feed's writer loop and every continuation of it run.

@@ -1,9 +1,10 @@
 using System.Threading.Channels;
+using Gradebook.Feed;
 using Gradebook.Grading;
 using Gradebook.Storage;
 
 // Past 250 lines on purpose: the reader and the writer loops share the feed's status and lease, and read best together.
-namespace Gradebook.Feed;
+namespace Gradebook.Ingestion;
 
 /// <summary>
 /// Reads one feed and commits what it reads, for as long as this instance holds the feed's lease. Two loops joined by

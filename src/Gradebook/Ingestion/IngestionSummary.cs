@@ -1,4 +1,4 @@
-namespace Gradebook.Feed;
+namespace Gradebook.Ingestion;
 
 /// <summary>One log line per feed per <see cref="FeedOptions.SummaryInterval"/> while its events flow, instead of one per event.</summary>
 internal sealed partial class IngestionSummary(

@@ -5,12 +5,13 @@ using System.Text;
 using System.Text.Json;
 using Gradebook.Feed;
 using Gradebook.Grading;
+using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gradebook.Tests.Feed;
+namespace Gradebook.Tests.Ingestion;
 
 /// <summary>The host reading a feed that misbehaves: every good event around the faults must be stored, once.</summary>
 public sealed class FaultToleranceTests : IDisposable

@@ -1,6 +1,7 @@
 using Gradebook.Feed;
+using Gradebook.Ingestion;
 
-namespace Gradebook.Tests.Feed;
+namespace Gradebook.Tests.Ingestion;
 
 public sealed class FeedStatusTests
 {

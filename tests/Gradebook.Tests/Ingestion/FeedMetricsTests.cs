@@ -1,12 +1,13 @@
 using System.Diagnostics.Metrics;
 using Gradebook.Feed;
+using Gradebook.Ingestion;
 using Gradebook.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Gradebook.Tests.Feed;
+namespace Gradebook.Tests.Ingestion;
 
 public sealed class FeedMetricsTests : IDisposable
 {

@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
+using Gradebook.Feed;
 using Microsoft.Extensions.Options;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Ingestion;
 
 /// <summary>One feed Gradebook ingests: its name (the key of its records), where it is read from, its settings and its status.</summary>
 internal sealed class IngestedFeed(string name, Uri? url, FeedOptions options)

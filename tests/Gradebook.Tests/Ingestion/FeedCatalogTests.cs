@@ -1,8 +1,9 @@
 using Gradebook.Feed;
+using Gradebook.Ingestion;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Gradebook.Tests.Feed;
+namespace Gradebook.Tests.Ingestion;
 
 public sealed class FeedCatalogTests
 {

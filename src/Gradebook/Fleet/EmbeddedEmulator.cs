@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Fleet;
 
 /// <summary>Where the built-in emulator this host serves can be read from: its own address, on loopback.</summary>
 internal static class EmbeddedEmulator

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Fleet;
 
 /// <summary>Settings of this instance's part in the fleet (section <c>Fleet</c>).</summary>
 internal sealed class FleetOptions

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Gradebook.Grading;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Ingestion;
 
 /// <summary>The ingestion's instruments, on the <c>Gradebook</c> meter; every measurement carries the feed's name as <c>feed</c>.</summary>
 internal sealed class FeedMetrics

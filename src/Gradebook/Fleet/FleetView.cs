@@ -1,6 +1,6 @@
 using Gradebook.Storage;
 
-namespace Gradebook.Feed;
+namespace Gradebook.Fleet;
 
 /// <summary>What this instance knows of the fleet, as of its last heartbeat.</summary>
 internal sealed record FleetView(IReadOnlyList<InstanceRow> Instances, IReadOnlyDictionary<string, string?> Owners)

@@ -1,0 +1,14 @@
+namespace Gradebook.Ingestion;
+
+internal static class IngestionServices
+{
+    /// <summary>Registers the configured feeds, their metrics and the periodic summary of what they ingest.</summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services, IConfiguration configuration)
+    {
+        // Read when first asked for, which Program does before the server starts, so a bad feed stops start-up with one line.
+        services.AddSingleton(_ => FeedCatalog.Read(configuration));
+        services.AddSingleton<FeedMetrics>();
+        services.AddHostedService<IngestionSummary>();
+        return services;
+    }
+}
