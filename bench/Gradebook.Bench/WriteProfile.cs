@@ -7,7 +7,7 @@ using SQLitePCL;
 namespace Gradebook.Bench;
 
 /// <summary>
-/// The write path statement by statement: a feed batch's steps as <c>FeedStore.WriteBatchAsync</c> runs them, each
+/// The write path statement by statement: a feed batch's steps as <c>BatchWriter.WriteFeedBatchAsync</c> runs them, each
 /// timed on its own, at several batch sizes, in microseconds per event; no HTTP, no parsing. On SQLite it also times
 /// every statement the engine runs, by SQLite's own profile hook (what <c>pg_stat_statements</c> gives PostgreSQL).
 /// </summary>
@@ -40,9 +40,9 @@ internal static class WriteProfile
 
                     await using var transaction = await store.Engine.BeginWriteAsync(connection, CancellationToken.None);
                     var started = Stopwatch.GetTimestamp();
-                    await store.Engine.InsertRawBatchAsync(connection, transaction, "bench", batch, CancellationToken.None);
+                    await store.Writer.RecordAsync(connection, transaction, "bench", batch, CancellationToken.None);
                     started = Lap(steps, 0, started);
-                    await store.Engine.MergeAsync(connection, transaction, batch.Select(e => e.Score!.Value.AsResult()), CancellationToken.None);
+                    await store.Writer.MergeAsync(connection, transaction, batch.Select(e => e.Score!.Value.AsResult()), CancellationToken.None);
                     started = Lap(steps, 1, started);
                     await store.Engine.ExecuteAsync(
                         connection,
@@ -51,7 +51,7 @@ internal static class WriteProfile
                         new { source = "bench", last_event_id = batch[^1].EventId, received = (long)batch.Length, accepted = (long)batch.Length, rejected = 0L, ignored = 0L },
                         CancellationToken.None);
                     started = Lap(steps, 2, started);
-                    await store.Engine.CommitAsync(connection, transaction, CancellationToken.None);
+                    await store.Writer.CommitAsync(connection, transaction, CancellationToken.None);
                     Lap(steps, 3, started);
                     if (connection is SqliteConnection profiled)
                     {

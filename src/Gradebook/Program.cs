@@ -153,9 +153,9 @@ static void ValidateSettings(IServiceProvider services)
         services.GetService<IStartupValidator>()?.Validate();
         services.GetService<FeedCatalog>();
     }
-    catch (InvalidOperationException e)
+    catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType == typeof(ConfigurationBinder))
     {
-        // The configuration binder's only failure: a value that cannot be converted to its setting's type.
+        // Thrown by the configuration binder itself: a value that cannot be converted to its setting's type.
         throw new SettingConversionException(e.Message, e);
     }
 }

@@ -10,7 +10,7 @@ namespace Gradebook.Dashboard;
 /// <summary>One feed on the ingestion page: what this instance sees of it, its owner, and its counts from the database.</summary>
 internal sealed record FeedView(string Name, string? Owner, FeedSnapshot Status, FeedCursor? Counts)
 {
-    public string State => IngestionEndpoints.StateName(Status.State);
+    public string State => Status.StateName;
 }
 
 /// <summary>Ingestion health: what /ingestion reports for each feed, and the newest rejections.</summary>

@@ -45,6 +45,28 @@ internal sealed class FeedOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan RetryBudget { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Failed commits in a row after which the feed is <c>failing</c> (<c>/readyz</c> 503, one error log line) while
+    /// transient faults are still retried; a fault that is not transient makes it failing at once, and is not retried.
+    /// </summary>
+    [Range(1, 1000)]
+    public int FailingAfter { get; set; } = 3;
+
+    /// <summary>Connected, with an event received but uncommitted for longer than this, the feed is <c>lagging</c>; zero turns the bound off.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan MaxLag { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Connected, with more events than this received but uncommitted, the feed is <c>lagging</c>; zero turns the bound off.</summary>
+    [Range(0, 100_000_000)]
+    public long MaxPending { get; set; }
+
+    /// <summary>
+    /// How long stopping waits for what was received to be committed. Past it, the process ends with what is committed;
+    /// the rest is read again from the feed at the next start, which resumes after the last committed event.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>While events flow, one log line this often says how many arrived, how fast and the lag; zero turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan SummaryInterval { get; set; } = TimeSpan.FromSeconds(10);

@@ -68,16 +68,27 @@ internal sealed partial class FeedSupervisor(
         try
         {
             var first = true;
+            var unreachable = false;
             while (!stoppingToken.IsCancellationRequested)
             {
                 try
                 {
                     await BalanceAsync(emulator, takeFeeds: !first, stoppingToken);
                     first = false;
+                    if (unreachable)
+                    {
+                        unreachable = false;
+                        LogFleetReachable();
+                    }
                 }
-                catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException && !stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (TransientFaults.IsTransient(e) && !stoppingToken.IsCancellationRequested)
                 {
-                    LogFleetUnreachable(e.Message);
+                    // Tried again at every heartbeat, but said once: a heartbeat is every half second.
+                    if (!unreachable)
+                    {
+                        unreachable = true;
+                        LogFleetUnreachable(e.Message);
+                    }
                 }
 
                 try
@@ -214,7 +225,7 @@ internal sealed partial class FeedSupervisor(
         {
             await fleet.LeaveAsync(InstanceId, CancellationToken.None);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
+        catch (Exception e) when (TransientFaults.IsTransient(e))
         {
             LogFleetUnreachable(e.Message);
         }
@@ -251,7 +262,7 @@ internal sealed partial class FeedSupervisor(
             {
                 await fleet.ReleaseAsync(owned.Lease, InstanceId, CancellationToken.None);
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException or FeedLeaseLostException)
+            catch (Exception e) when (e is FeedLeaseLostException || TransientFaults.IsTransient(e))
             {
                 LogFleetUnreachable(e.Message);
             }
@@ -294,6 +305,9 @@ internal sealed partial class FeedSupervisor(
     [LoggerMessage(Level = LogLevel.Error, Message = "Ingesting feed {Feed} failed")]
     private partial void LogIngestionFailed(Exception exception, string feed);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The fleet's records cannot be reached ({Reason}); trying again at the next heartbeat")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The fleet's records cannot be reached ({Reason}); trying again at every heartbeat")]
     private partial void LogFleetUnreachable(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The fleet's records can be reached again")]
+    private partial void LogFleetReachable();
 }

@@ -8,7 +8,8 @@ namespace Gradebook.Imports;
 /// <summary>
 /// Reads a Markr document: <c>&lt;mcq-test-results&gt;</c> holding <c>&lt;mcq-test-result&gt;</c> elements. It trusts
 /// <c>summary-marks</c>, skips <c>answer</c> and any element it does not know, and validates every result, so one
-/// reading reports all that is wrong. It never processes a DTD, so entities cannot expand and nothing external is fetched.
+/// reading reports all that is wrong. A document with a DTD is rejected at its <c>&lt;!DOCTYPE&gt;</c>, before the root
+/// element: no entity it declares is ever expanded, and nothing external is fetched.
 /// </summary>
 internal static class MarkrReader
 {
@@ -25,7 +26,9 @@ internal static class MarkrReader
 
     private static readonly XmlReaderSettings Settings = new()
     {
-        DtdProcessing = DtdProcessing.Prohibit,
+        // Parsed rather than prohibited so that the reader reports a DOCTYPE as a node, which is rejected by type; a
+        // prohibited one is only an XmlException whose message would have to be searched. No resolver: nothing external.
+        DtdProcessing = DtdProcessing.Parse,
         XmlResolver = null,
         MaxCharactersFromEntities = 1024,
         IgnoreComments = true,
@@ -43,11 +46,6 @@ internal static class MarkrReader
         {
             return ReadDocument(reader);
         }
-        // The reader's own message for a prohibited DTD tells a developer how to enable DTDs; the sender needs to know it was refused.
-        catch (XmlException e) when (e.Message.Contains("DTD", StringComparison.Ordinal))
-        {
-            return (null, new ImportRejection(ImportRejectionReason.MalformedXml, "A DTD (<!DOCTYPE ...>) is not accepted."));
-        }
         catch (XmlException e)
         {
             return (null, new ImportRejection(ImportRejectionReason.MalformedXml, e.Message));
@@ -56,6 +54,14 @@ internal static class MarkrReader
 
     private static (IReadOnlyList<MarkrResult>?, ImportRejection?) ReadDocument(XmlReader reader)
     {
+        while (reader.Read() && reader.NodeType != XmlNodeType.Element)
+        {
+            if (reader.NodeType == XmlNodeType.DocumentType)
+            {
+                return (null, new ImportRejection(ImportRejectionReason.MalformedXml, "A DTD (<!DOCTYPE ...>) is not accepted."));
+            }
+        }
+
         reader.MoveToContent();
         CheckDepth(reader);
         if (!IsElement(reader, RootElement))

@@ -15,7 +15,7 @@ internal sealed class IngestedFeed(string name, Uri? url, FeedOptions options)
 
     public FeedOptions Options { get; } = options;
 
-    public FeedStatus Status { get; } = new();
+    public FeedStatus Status { get; } = new(options.MaxLag, options.MaxPending);
 
     public bool UsesEmulator => Url is null;
 }

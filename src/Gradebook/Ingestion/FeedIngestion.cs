@@ -9,14 +9,19 @@ namespace Gradebook.Ingestion;
 /// <summary>
 /// Reads one feed and commits what it reads, for as long as this instance holds the feed's lease. Two loops joined by
 /// a bounded queue: the reader parses Server-Sent Events and validates each one; the writer commits them in batches,
-/// one transaction per batch, each proving the lease. The reader reconnects with backoff, resuming from the last
-/// <em>committed</em> event id. Stopping drains: reading ends, everything received is committed. Losing the lease
-/// ends both loops at once and commits nothing more: the feed's new owner resumes from the last committed event.
+/// one transaction per batch, each proving the lease (<see cref="BatchWriter"/>). The reader reconnects with backoff,
+/// resuming from the last <em>committed</em> event id. A failed commit is retried only when the fault is transient
+/// (<see cref="TransientFaults"/>); past <c>Feed:FailingAfter</c> failures, or at once for any other fault, the feed is
+/// failing, loudly and once; meanwhile the full queue stops the reader, so nothing received is lost. Stopping drains
+/// for at most <c>Feed:DrainTimeout</c>: reading ends, what was received is committed, and what could not be is read
+/// again at the next start. Losing the lease ends both loops at once and commits nothing more: the feed's new owner
+/// resumes from the last committed event.
 /// </summary>
 internal sealed partial class FeedIngestion(
     IngestedFeed feed,
     FeedLease lease,
     FeedStore store,
+    BatchWriter writer,
     FeedMetrics metrics,
     TimeProvider time,
     ILogger<FeedIngestion> logger)
@@ -48,8 +53,12 @@ internal sealed partial class FeedIngestion(
         });
         using var lost = new CancellationTokenSource();
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lost.Token);
-        using var writer = new WriterThread($"Feed {source} writer");
-        var writing = writer.RunAsync(() => WriteAsync(queue.Reader, lost));
+
+        // Stopping starts the drain's clock: the writer commits what was received until then, and no longer.
+        using var drain = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        await using var drainClock = stoppingToken.Register(() => drain.CancelAfter(_options.DrainTimeout));
+        using var writerThread = new WriterThread($"Feed {source} writer");
+        var writing = writerThread.RunAsync(() => WriteAsync(queue.Reader, lost, stoppingToken, drain.Token));
         try
         {
             await ReadAsync(url, queue.Writer, reading.Token);
@@ -58,23 +67,33 @@ internal sealed partial class FeedIngestion(
         {
             // Stopping: reading has ended; commit everything already received before returning (unless the lease is lost).
             queue.Writer.Complete();
+            var drained = true;
             try
             {
                 await writing;
+            }
+            catch (OperationCanceledException) when (drain.IsCancellationRequested)
+            {
+                drained = false;
             }
             finally
             {
                 _status.Enter(ConnectionState.Stopped, time.GetUtcNow());
                 var pending = _status.Pending;
                 var noun = Counted.Noun(pending, "event", "events");
+                var last = _status.LastCommittedEventId ?? "none";
                 if (lost.IsCancellationRequested)
                 {
-                    LogLost(source, _status.LastCommittedEventId ?? "none", pending, noun);
+                    LogLost(source, last, pending, noun);
                     _status.DropPending();
+                }
+                else if (!drained)
+                {
+                    LogDrainTimedOut(source, _options.DrainTimeout.TotalSeconds, last, pending, noun);
                 }
                 else
                 {
-                    LogStopped(source, _status.LastCommittedEventId ?? "none", pending, noun);
+                    LogStopped(source, last, pending, noun);
                 }
             }
         }
@@ -180,19 +199,37 @@ internal sealed partial class FeedIngestion(
         }
     }
 
-    private async Task WriteAsync(ChannelReader<FeedEvent> queue, CancellationTokenSource lost)
+    /// <summary>
+    /// The writer loop: takes what is queued, up to a batch, and commits it, until the queue is completed and empty (a
+    /// drain), the drain's time is up, the lease is lost, or a fault that cannot be retried parks it until stopping.
+    /// </summary>
+    private async Task WriteAsync(ChannelReader<FeedEvent> queue, CancellationTokenSource lost, CancellationToken stopping, CancellationToken drain)
     {
         var batch = new List<FeedEvent>(_options.BatchSize);
         try
         {
-            while (await queue.WaitToReadAsync())
+            while (await queue.WaitToReadAsync(drain))
             {
                 while (batch.Count < _options.BatchSize && queue.TryRead(out var e))
                 {
                     batch.Add(e);
                 }
 
-                await CommitAsync(batch);
+                if (!await CommitAsync(batch, drain))
+                {
+                    // Not transient: the same batch would fail the same way. Hold everything received (the full queue
+                    // stops the reader) until the host stops; the next start reads it again from the feed.
+                    try
+                    {
+                        await Task.Delay(Timeout.InfiniteTimeSpan, stopping);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+
+                    return;
+                }
+
                 batch.Clear();
             }
         }
@@ -205,36 +242,62 @@ internal sealed partial class FeedIngestion(
     }
 
     /// <summary>
-    /// Commits one batch, retrying until the store takes it: a batch is never dropped while the lease is held. A lost
-    /// lease ends the retries: the batch is the new owner's to read again.
+    /// Commits one batch, retrying transient faults with the one backoff rule for as long as the lease is held (a batch
+    /// is never dropped); the drain's deadline ends the retries. Returns false, the feed failing, on a fault that is not
+    /// transient. A lost lease ends the retries: the batch is the new owner's to read again.
     /// </summary>
-    private async Task CommitAsync(List<FeedEvent> batch)
+    private async Task<bool> CommitAsync(List<FeedEvent> batch, CancellationToken drain)
     {
         var policy = new ReconnectPolicy(_options.ReconnectDelay, _options.MaxReconnectDelay, new Random());
         var started = time.GetTimestamp();
+        var failures = 0;
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await store.WriteBatchAsync(lease, batch, CancellationToken.None);
+                await writer.WriteFeedBatchAsync(lease, batch, drain);
                 break;
             }
-            catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is not (FeedLeaseLostException or OperationCanceledException))
             {
-                if (await lease.IsLostAsync(CancellationToken.None))
+                if (await lease.IsLostAsync(drain))
                 {
                     throw new FeedLeaseLostException(feed.Name, e);
                 }
 
-                var delay = policy.Delay(attempt, null);
+                var transient = TransientFaults.IsTransient(e);
+                var wasFailing = _status.Failing;
+                failures = _status.CommitFailed(e.Message, failing: !transient || attempt + 1 >= _options.FailingAfter, time.GetUtcNow());
+                metrics.CommitFailed(feed.Name, transient);
                 var noun = Counted.Noun(batch.Count, "event", "events");
-                LogCommitFailed(e, batch.Count, noun, delay.TotalMilliseconds);
-                await Task.Delay(delay, time);
+                if (!transient)
+                {
+                    LogCommitFailedPermanently(e, feed.Name, batch.Count, noun);
+                    return false;
+                }
+
+                var delay = policy.Delay(attempt, null);
+                if (_status.Failing && !wasFailing)
+                {
+                    LogFailing(e, feed.Name, failures, batch.Count, noun, delay.TotalMilliseconds);
+                }
+                else if (!_status.Failing)
+                {
+                    LogCommitRetrying(feed.Name, e.Message, batch.Count, noun, delay.TotalMilliseconds);
+                }
+
+                await Task.Delay(delay, time, drain);
             }
+        }
+
+        if (_status.Failing)
+        {
+            LogRecovered(feed.Name, failures);
         }
 
         metrics.Committed(feed.Name, batch, time.GetElapsedTime(started));
         _status.Committed(batch.Count, batch.LastOrDefault(e => e.EventId is not null)?.EventId, time.GetUtcNow());
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ingesting feed {Source} from {Url}, resuming after event {LastEventId}")]
@@ -252,8 +315,20 @@ internal sealed partial class FeedIngestion(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Url} disconnected ({Reason}); reconnecting in {DelayMs:F0} ms")]
     private partial void LogDisconnected(Uri url, string? reason, double delayMs);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Committing a batch of {Count} {EventNoun} failed; retrying in {DelayMs:F0} ms")]
-    private partial void LogCommitFailed(Exception exception, int count, string eventNoun, double delayMs);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committing a batch of {Count} {EventNoun} of feed {Source} failed ({Reason}); retrying in {DelayMs:F0} ms")]
+    private partial void LogCommitRetrying(string source, string reason, int count, string eventNoun, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Source} is failing: {Failures} commits in a row failed; a batch of {Count} {EventNoun} waits, reading is paused, and commits are retried every {DelayMs:F0} ms or less")]
+    private partial void LogFailing(Exception exception, string source, int failures, int count, string eventNoun, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Source} is failing: committing a batch of {Count} {EventNoun} failed with a fault that is not transient, so it is not retried; ingestion of this feed is paused until the fault is fixed and Gradebook restarted, which then reads the feed again from its last committed event")]
+    private partial void LogCommitFailedPermanently(Exception exception, string source, int count, string eventNoun);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Source} recovered: a batch committed after {Failures} failed attempts")]
+    private partial void LogRecovered(string source, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped ingesting feed {Source} after waiting {DrainSeconds:F0} s for commits; last committed event {LastEventId}; {Pending} {EventNoun} left uncommitted are read again from the feed at the next start")]
+    private partial void LogDrainTimedOut(string source, double drainSeconds, string lastEventId, long pending, string eventNoun);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped ingesting feed {Source}; last committed event {LastEventId}; {Pending} {EventNoun} left uncommitted")]
     private partial void LogStopped(string source, string lastEventId, long pending, string eventNoun);

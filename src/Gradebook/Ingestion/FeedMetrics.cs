@@ -12,6 +12,7 @@ internal sealed class FeedMetrics
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _commitDuration;
     private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _commitFailures;
 
     public FeedMetrics(IMeterFactory meters, FeedCatalog catalog, TimeProvider time)
     {
@@ -22,6 +23,12 @@ internal sealed class FeedMetrics
         _commitDuration = meter.CreateHistogram<double>("feed.commit.duration", "s", "Time to commit one batch.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
         _reconnects = meter.CreateCounter<long>("feed.reconnects", "{reconnect}", "Times the feed connection was lost or refused.");
+        _commitFailures = meter.CreateCounter<long>("feed.commit.failures", "{failure}",
+            "Commit attempts that failed, by kind: transient (retried) or permanent (not retried; the feed is failing).");
+        meter.CreateObservableGauge("feed.failing", () => Each(catalog, f => f.Status.Failing ? 1 : 0), "{feed}",
+            "1 while the feed's commits fail past Feed:FailingAfter, or failed with a fault that is not retried.");
+        meter.CreateObservableGauge("feed.lagging", () => Each(catalog, f => f.Status.Lagging(time.GetUtcNow()) ? 1 : 0), "{feed}",
+            "1 while the feed is connected but behind past Feed:MaxLag or Feed:MaxPending.");
         meter.CreateObservableGauge("feed.pending", () => Each(catalog, f => f.Status.Pending), "{event}", "Events received but not yet committed.");
         meter.CreateObservableGauge("feed.lag", () => Each(catalog, f => f.Status.Lag(time.GetUtcNow()).TotalSeconds), "s",
             "Age of the oldest event received but not yet committed (0 when all are committed).");
@@ -33,6 +40,8 @@ internal sealed class FeedMetrics
         {
             Count(feed.Name, new OutcomeCounts(0, 0, 0));
             _reconnects.Add(0, Tag(feed.Name));
+            _commitFailures.Add(0, Tag(feed.Name), Kind(transient: true));
+            _commitFailures.Add(0, Tag(feed.Name), Kind(transient: false));
         }
     }
 
@@ -45,6 +54,10 @@ internal sealed class FeedMetrics
     }
 
     public void Reconnected(string feed) => _reconnects.Add(1, Tag(feed));
+
+    public void CommitFailed(string feed, bool transient) => _commitFailures.Add(1, Tag(feed), Kind(transient));
+
+    private static KeyValuePair<string, object?> Kind(bool transient) => new("kind", transient ? "transient" : "permanent");
 
     private void Count(string feed, OutcomeCounts counts)
     {

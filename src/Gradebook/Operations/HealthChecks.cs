@@ -22,7 +22,7 @@ internal sealed class StoreHealthCheck(StoreEngine engine, Migrations migrations
                 ? HealthCheckResult.Healthy($"{engine.Dialect} reachable, schema version {expected[^1]}")
                 : HealthCheckResult.Unhealthy($"schema has migrations [{string.Join(", ", applied)}], expected [{string.Join(", ", expected)}]");
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
+        catch (Exception e) when (e is System.Data.Common.DbException || TransientFaults.IsTransient(e))
         {
             return HealthCheckResult.Unhealthy($"{engine.Dialect} unreachable: {e.Message}");
         }
@@ -58,7 +58,7 @@ internal sealed class ReplicaHealthCheck(ReadReplica replica, Migrations migrati
                 ? HealthCheckResult.Healthy($"read replica reachable, {shown}")
                 : HealthCheckResult.Unhealthy($"read replica behind: {shown}, more than Storage:MaxReplicaLag {bound.TotalSeconds:F0} s");
         }
-        catch (Exception e) when (e is System.Data.Common.DbException or IOException or TimeoutException)
+        catch (Exception e) when (e is System.Data.Common.DbException || TransientFaults.IsTransient(e))
         {
             return HealthCheckResult.Unhealthy($"read replica unreachable: {e.Message}");
         }
@@ -67,7 +67,8 @@ internal sealed class ReplicaHealthCheck(ReadReplica replica, Migrations migrati
 
 /// <summary>
 /// Ready while every feed is connected here, or owned by another live instance, or has been disconnected here for less
-/// than its retry budget. A feed that no live instance owns is degraded: some instance takes it at its next heartbeat.
+/// than its retry budget, and no feed's commits are failing. A feed that no live instance owns is degraded (some
+/// instance takes it at its next heartbeat), and so is one connected but lagging.
 /// </summary>
 internal sealed class FeedHealthCheck(FeedCatalog catalog, FeedSupervisor supervisor, TimeProvider time) : IHealthCheck
 {
@@ -89,7 +90,20 @@ internal sealed class FeedHealthCheck(FeedCatalog catalog, FeedSupervisor superv
     private (HealthStatus Status, string Description) Check(IngestedFeed feed, DateTimeOffset now)
     {
         var status = feed.Status.Snapshot(now);
-        var state = IngestionEndpoints.StateName(status.State);
+        var state = status.StateName;
+        if (status.Failing)
+        {
+            return (HealthStatus.Unhealthy,
+                $"{feed.Name}: failing since {status.FailingSince:O}, {status.FailedCommits} commits in a row failed; last error: {status.CommitError}");
+        }
+
+        if (status.Lagging)
+        {
+            return (HealthStatus.Degraded,
+                $"{feed.Name}: lagging, {status.Pending} events uncommitted, the oldest for {status.Lag.TotalSeconds:F1} s "
+                + $"(bounds: Feed:MaxLag {feed.Options.MaxLag.TotalSeconds:F0} s, Feed:MaxPending {feed.Options.MaxPending})");
+        }
+
         if (status.State == ConnectionState.Connected)
         {
             return (HealthStatus.Healthy, $"{feed.Name}: connected");

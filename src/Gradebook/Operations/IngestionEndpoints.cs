@@ -62,9 +62,9 @@ internal static class IngestionEndpoints
                 feeds.Add(new FeedReport(
                     feed.Name,
                     view.OwnerOf(feed.Name),
-                    StateName(status.State),
+                    status.StateName,
                     status.StateSince,
-                    status.LastError,
+                    status.Error,
                     counts?.LastEventId ?? status.LastCommittedEventId,
                     counts?.Received ?? 0,
                     counts?.Accepted ?? 0,
@@ -128,15 +128,4 @@ internal static class IngestionEndpoints
         var owners = await fleet.FeedOwnersAsync(cancellationToken);
         return new FleetView(instances, owners.ToDictionary(o => o.Source, o => o.Owner, StringComparer.Ordinal));
     }
-
-    public static string StateName(ConnectionState state) => state switch
-    {
-        ConnectionState.Starting => "starting",
-        ConnectionState.Connecting => "connecting",
-        ConnectionState.Connected => "connected",
-        ConnectionState.WaitingToReconnect => "waiting-to-reconnect",
-        ConnectionState.Stopped => "stopped",
-        ConnectionState.Standby => "standby",
-        _ => throw new ArgumentOutOfRangeException(nameof(state)),
-    };
 }

@@ -6,7 +6,7 @@ namespace Gradebook.Storage;
 /// <summary>
 /// Tells <see cref="DataVersionSource"/> of every data version committed, by any instance, so that reads need not ask
 /// the database: on PostgreSQL with reads on the primary, one connection of its own LISTENs on <see cref="Channel"/>
-/// (which every commit notifies, <c>writes/postgres/bump_data_version.sql</c>) and waits. On each (re)connection it
+/// (which every commit notifies, <c>writes/bump_data_version.postgres.sql</c>) and waits. On each (re)connection it
 /// LISTENs first and only then reads the version, so every commit is either in that read or announced after it. A lost
 /// connection is retried after a jittered backoff (1 s doubling to 30 s), logged once when lost and once when back;
 /// meanwhile reads ask the database, as they always do on SQLite and with a read replica, where this does nothing.
@@ -64,13 +64,21 @@ internal sealed partial class DataVersionListener(
                         }
                     }
                 }
-                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested && TransientFaults.IsTransient(e))
                 {
                     source.StopListening();
                     if (failures++ == 0)
                     {
                         LogNotListening(e.Message);
                     }
+                }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Not a fault of the connection: trying again would fail the same way. Reads stay right without
+                    // the listener (each asks the database), so it ends here, once and loudly.
+                    source.StopListening();
+                    LogListenerFailed(e);
+                    return;
                 }
 
                 await Task.Delay(Retry.Delay(failures - 1, retryHint: null), time, stoppingToken);
@@ -102,6 +110,9 @@ internal sealed partial class DataVersionListener(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Not listening for new data versions ({Reason}): reads ask the database for the version until the connection is back")]
     private partial void LogNotListening(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped listening for new data versions after a fault that is not transient: every read asks the database for the version")]
+    private partial void LogListenerFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for new data versions again: reads take the version from notifications")]
     private partial void LogListeningAgain();

@@ -3,8 +3,8 @@ namespace Gradebook.Storage;
 /// <summary>
 /// The data version a read is answered under (its entity tag and cache key, see <c>Api/ReadCache.cs</c>), from one
 /// place. On PostgreSQL with reads on the primary, <see cref="DataVersionListener"/> keeps the newest committed version
-/// here, told by the notification each commit sends (<c>writes/postgres/bump_data_version.sql</c>), so a read costs no
-/// round trip; this process's own commits count as soon as they return (<see cref="StoreEngine.CommittedVersion"/>), so
+/// here, told by the notification each commit sends (<c>writes/bump_data_version.postgres.sql</c>), so a read costs no
+/// round trip; this process's own commits count as soon as they return (<see cref="BatchWriter.CommittedVersion"/>), so
 /// an instance reads its own writes at once, and another instance's as soon as their notification arrives. The version
 /// only moves forward here: a notification older than what is known (one committed while the listener read the version
 /// after LISTEN) is ignored.
@@ -14,7 +14,7 @@ namespace Gradebook.Storage;
 /// from the replica: the primary's notification arrives before the standby has replayed the commit, and an answer read
 /// from the replica would be cached under a version whose data it lacks.
 /// </summary>
-internal sealed class DataVersionSource(ReadStore reads, StoreEngine primary)
+internal sealed class DataVersionSource(ReadStore reads, BatchWriter writer)
 {
     private long _announced;
     private volatile bool _listening;
@@ -25,7 +25,7 @@ internal sealed class DataVersionSource(ReadStore reads, StoreEngine primary)
     /// <summary>The version to answer a read under: the newest this instance knows to be committed, or the database's own.</summary>
     public ValueTask<long> CurrentAsync(CancellationToken cancellationToken) =>
         _listening
-            ? ValueTask.FromResult(Math.Max(Volatile.Read(ref _announced), primary.CommittedVersion))
+            ? ValueTask.FromResult(Math.Max(Volatile.Read(ref _announced), writer.CommittedVersion))
             : new ValueTask<long>(reads.GetDataVersionAsync(cancellationToken));
 
     /// <summary>A committed version, announced or read by the listener; false when it is not newer than one already known, which stays.</summary>

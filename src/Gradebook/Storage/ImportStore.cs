@@ -18,7 +18,7 @@ internal sealed record NameConflict(string StudentId, IReadOnlyList<StudentName>
 internal sealed record StoredImport(long ImportId, IReadOnlyList<NameConflict> NameConflicts);
 
 /// <summary>Imported documents' writes: the raw document record, its results and its students' names.</summary>
-internal sealed class ImportStore(StoreEngine engine)
+internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
 {
     /// <summary>
     /// Stores an accepted document in one transaction: its raw record, its results (merged by the highest-marks rule)
@@ -37,7 +37,7 @@ internal sealed class ImportStore(StoreEngine engine)
         var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "accepted", null, results.Count, cancellationToken);
         await MergeAsync(connection, transaction, importId, results, names, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
-        await engine.CommitAsync(connection, transaction, cancellationToken);
+        await writer.CommitAsync(connection, transaction, cancellationToken);
         return new StoredImport(importId, conflicts);
     }
 
@@ -48,7 +48,7 @@ internal sealed class ImportStore(StoreEngine engine)
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
         var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "rejected", reason, resultCount, cancellationToken);
-        await engine.CommitAsync(connection, transaction, cancellationToken);
+        await writer.CommitAsync(connection, transaction, cancellationToken);
         return importId;
     }
 
@@ -64,7 +64,7 @@ internal sealed class ImportStore(StoreEngine engine)
         IReadOnlyList<GivenName> names,
         CancellationToken cancellationToken)
     {
-        await engine.MergeAsync(connection, transaction, results, cancellationToken);
+        await writer.MergeAsync(connection, transaction, results, cancellationToken);
         await engine.ExecuteAsync(connection, transaction, Sql.CreateNameStaging, null, cancellationToken);
         if (names.Count > 0)
         {

@@ -11,7 +11,7 @@ namespace Gradebook.Storage;
 /// <summary>
 /// The server store: PostgreSQL, shared by any number of Gradebook instances. Batches are staged with binary COPY
 /// and merged set-wise in one READ COMMITTED transaction; concurrent writers first lock the students they touch, in
-/// one global order (<c>writes/postgres/lock_students.sql</c> says why that is enough).
+/// one global order (<c>writes/lock_students.postgres.sql</c> says why that is enough).
 /// </summary>
 internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposable
 {
@@ -109,7 +109,7 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
 
-    protected override async Task InsertRejectedEventsAsync(
+    public override async Task InsertRejectedEventsAsync(
         DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<(int Position, FeedEvent Event)> rejected, CancellationToken cancellationToken)
     {
         await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyRejectedEvents, cancellationToken);
@@ -133,7 +133,7 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
     /// The raw record's rows of a batch in one round trip: a batch of one insert per row. Sent one by one, the round
     /// trips cost a catch-up more than the server's own work on the rows.
     /// </summary>
-    protected override async Task<List<long>> InsertRawRowsAsync(
+    public override async Task<List<long>> InsertRawRowsAsync(
         DbConnection connection, DbTransaction transaction, string source, IEnumerable<RawRow> rows, CancellationToken cancellationToken)
     {
         var sql = Text(Sql.InsertRawBatch);
@@ -169,7 +169,7 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
         return ids;
     }
 
-    protected override async Task StageResultsAsync(
+    public override async Task StageResultsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
     {
         await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(CopyIncomingResults, cancellationToken);

@@ -8,7 +8,7 @@ namespace Gradebook.Storage;
 /// The store's side of a rebuild: one write transaction in which everything derived is forgotten and written again
 /// from the raw records. What the records mean is decided by the feed's and the imports' own readers, not here.
 /// </summary>
-internal sealed class RebuildStore(StoreEngine engine, ImportStore imports)
+internal sealed class RebuildStore(StoreEngine engine, BatchWriter writer, ImportStore imports)
 {
     /// <summary>Begins the rebuild's transaction (holding the write lock until it ends) and forgets everything derived.</summary>
     public async Task<RebuildTransaction> BeginAsync(CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ internal sealed class RebuildStore(StoreEngine engine, ImportStore imports)
             await engine.ExecuteAsync(connection, transaction, Sql.ResetDerived, null, cancellationToken);
             var lastChange = await connection.ExecuteScalarAsync<long>(
                 new CommandDefinition(engine.Text(Sql.HoldChangeLog), transaction: transaction, cancellationToken: cancellationToken));
-            return new RebuildTransaction(engine, imports, connection, transaction, lastChange);
+            return new RebuildTransaction(engine, writer, imports, connection, transaction, lastChange);
         }
         catch
         {
@@ -33,7 +33,7 @@ internal sealed class RebuildStore(StoreEngine engine, ImportStore imports)
 /// <summary>The reads and writes of one rebuild, all in its transaction; disposing it without committing undoes them.</summary>
 /// <param name="lastChange">The change log's newest id when the rebuild began: a rebuild appends nothing to the log.</param>
 internal sealed class RebuildTransaction(
-    StoreEngine engine, ImportStore imports, DbConnection connection, DbTransaction transaction, long lastChange)
+    StoreEngine engine, BatchWriter writer, ImportStore imports, DbConnection connection, DbTransaction transaction, long lastChange)
     : IAsyncDisposable
 {
     /// <summary>
@@ -71,11 +71,11 @@ internal sealed class RebuildTransaction(
 
     /// <summary>Writes a batch's outcomes and rejections again as today's readers make them.</summary>
     public Task ReplaceOutcomesAsync(RawBatchRow batch, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken) =>
-        engine.ReplaceOutcomesAsync(connection, transaction, batch.Id, batch.Source, events, cancellationToken);
+        writer.ReplaceOutcomesAsync(connection, transaction, batch.Id, batch.Source, events, cancellationToken);
 
     /// <summary>Folds results into the store by the highest-marks rule.</summary>
     public Task MergeAsync(IEnumerable<MarkedResult> results, CancellationToken cancellationToken) =>
-        engine.MergeAsync(connection, transaction, results, cancellationToken);
+        writer.MergeAsync(connection, transaction, results, cancellationToken);
 
     /// <summary>Adds to a feed's counts (its resume point stays where it is).</summary>
     public Task CountFeedAsync(string source, long received, OutcomeCounts counts, CancellationToken cancellationToken) =>
@@ -109,7 +109,7 @@ internal sealed class RebuildTransaction(
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await engine.ExecuteAsync(connection, transaction, Sql.DropRebuildChanges, new { after = lastChange }, cancellationToken);
-        await engine.CommitAsync(connection, transaction, cancellationToken);
+        await writer.CommitAsync(connection, transaction, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

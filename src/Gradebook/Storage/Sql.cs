@@ -12,7 +12,7 @@ internal enum SqlDialect
 
 /// <summary>
 /// One SQL file under Storage/, embedded in the assembly. A file in a dialect's subfolder
-/// (<c>writes/postgres/x.sql</c>) replaces the shared one (<c>writes/x.sql</c>) for that dialect only.
+/// (<c>writes/x.postgres.sql</c>) replaces the shared one (<c>writes/x.sql</c>) for that dialect only.
 /// </summary>
 internal sealed class SqlFile(string path)
 {
@@ -27,8 +27,8 @@ internal sealed class SqlFile(string path)
     /// <summary>Whether this file exists for <paramref name="dialect"/>, in its own folder or the shared one.</summary>
     public bool ExistsFor(SqlDialect dialect) => Sql.Read(DialectPath(dialect)) is not null || Sql.Read(Path) is not null;
 
-    private string DialectPath(SqlDialect dialect) =>
-        $"{System.IO.Path.GetDirectoryName(Path)!.Replace('\\', '/')}/{Sql.Folder(dialect)}/{System.IO.Path.GetFileName(Path)}";
+    /// <summary><c>writes/x.sql</c> for SQLite is <c>writes/x.sqlite.sql</c>.</summary>
+    public string DialectPath(SqlDialect dialect) => $"{Path[..^".sql".Length]}.{Sql.Folder(dialect)}.sql";
 
     public override string ToString() => Path;
 }

@@ -99,7 +99,7 @@ internal sealed class SqliteEngine : StoreEngine
     /// the database file, so do not hold it up), and holds up other writers meanwhile. If readers are still there after
     /// the second, the next write tries again.
     /// </summary>
-    protected override async Task AfterCommitAsync(DbConnection connection, CancellationToken cancellationToken)
+    public override async Task AfterCommitAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         if (FilePath is not { } database || new FileInfo(database + "-wal") is not { Exists: true } wal || wal.Length <= _walLimitBytes)
         {
@@ -141,7 +141,7 @@ internal sealed class SqliteEngine : StoreEngine
         return await connection.BeginTransactionAsync(cancellationToken);
     }
 
-    protected override async Task InsertRejectedEventsAsync(
+    public override async Task InsertRejectedEventsAsync(
         DbConnection connection, DbTransaction transaction, long batchId, string source, IReadOnlyList<(int Position, FeedEvent Event)> rejected, CancellationToken cancellationToken)
     {
         foreach (var chunk in rejected.Chunk(RowsPerStatement))
@@ -167,7 +167,7 @@ internal sealed class SqliteEngine : StoreEngine
     /// The rows of a batch's raw record by one prepared statement stepped per row, each row's JSON bound as the UTF-8
     /// it was written in: a string parameter would have been made UTF-16 and then UTF-8 again.
     /// </summary>
-    protected override Task<List<long>> InsertRawRowsAsync(
+    public override Task<List<long>> InsertRawRowsAsync(
         DbConnection connection, DbTransaction transaction, string source, IEnumerable<RawRow> rows, CancellationToken cancellationToken)
     {
         var db = ((SqliteConnection)connection).Handle!;
@@ -207,7 +207,7 @@ internal sealed class SqliteEngine : StoreEngine
     /// parameter by name on each run, and binding a chunk as JSON costs SQLite a JSON parse per value; each measured
     /// about twice as slow per row.
     /// </summary>
-    protected override Task StageResultsAsync(
+    public override Task StageResultsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)
     {
         var db = ((SqliteConnection)connection).Handle!;

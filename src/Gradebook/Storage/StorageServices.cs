@@ -5,6 +5,7 @@ internal static class StorageServices
     /// <summary>Registers the configured engine and the store's jobs over it; Program migrates it before the server starts.</summary>
     public static IServiceCollection AddGradebookStore(this IServiceCollection services, IConfiguration configuration)
     {
+        RowMapping.Configure();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<StoreEngine>(provider =>
         {
@@ -24,6 +25,7 @@ internal static class StorageServices
             };
         });
         services.AddSingleton<Migrations>();
+        services.AddSingleton<BatchWriter>();
         services.AddSingleton<FeedStore>();
         services.AddSingleton<ImportStore>();
         services.AddSingleton(provider => new ReadStore(provider.GetRequiredKeyedService<StoreEngine>(ReadReplica.Key)));

@@ -26,10 +26,11 @@ public sealed class SqlFileTests
     [Fact]
     public void Every_embedded_file_but_the_migrations_has_exactly_one_member()
     {
-        var dialectFolders = Enum.GetValues<SqlDialect>().Select(d => $"/{Sql.Folder(d)}/").ToList();
+        var engineSuffixes = Enum.GetValues<SqlDialect>().Select(d => $".{Sql.Folder(d)}.sql").ToList();
         foreach (var embedded in Sql.Embedded().Where(p => !p.StartsWith("migrations/", StringComparison.Ordinal)))
         {
-            var shared = dialectFolders.Aggregate(embedded, (path, folder) => path.Replace(folder, "/", StringComparison.Ordinal));
+            var suffix = engineSuffixes.FirstOrDefault(s => embedded.EndsWith(s, StringComparison.Ordinal));
+            var shared = suffix is null ? embedded : embedded[..^suffix.Length] + ".sql";
             var members = Members.Where(m => m.File.Path == shared).Select(m => m.Name).ToList();
             Assert.True(members.Count == 1, $"'{embedded}' is reached through {members.Count} members of Sql ({string.Join(", ", members)}), not one.");
         }

@@ -14,22 +14,40 @@ namespace Gradebook.Tests.Support;
 /// One database engine with the store's jobs over it, as the host wires them, for tests and benchmarks that drive the store
 /// directly. Reads come back as the API maps them, so a test states what a client would see.
 /// </summary>
-internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) : IAsyncDisposable
+internal sealed class StoreHarness : IAsyncDisposable
 {
-    public StoreEngine Engine { get; } = engine;
+    private readonly bool _ownsEngine;
+
+    public StoreHarness(StoreEngine engine, bool ownsEngine = true, BatchWriter? writer = null)
+    {
+        // The same composition as the host's (StorageServices), for tests and benchmarks that open an engine themselves.
+        RowMapping.Configure();
+        Engine = engine;
+        _ownsEngine = ownsEngine;
+        Migrations = new(engine);
+        Writer = writer ?? new(engine);
+        Feed = new(engine);
+        Reads = new(engine);
+        Imports = new(engine, Writer);
+    }
+
+    public StoreEngine Engine { get; }
 
     public SqlDialect Dialect => Engine.Dialect;
 
-    public Migrations Migrations { get; } = new(engine);
+    public Migrations Migrations { get; }
 
-    public FeedStore Feed { get; } = new(engine);
+    public BatchWriter Writer { get; }
 
-    public ReadStore Reads { get; } = new(engine);
+    public FeedStore Feed { get; }
 
-    public ImportStore Imports { get; } = new(engine);
+    public ReadStore Reads { get; }
+
+    public ImportStore Imports { get; }
 
     /// <summary>The store of a running host, which keeps its engine.</summary>
-    public static StoreHarness Of(IServiceProvider services) => new(services.GetRequiredService<StoreEngine>(), ownsEngine: false);
+    public static StoreHarness Of(IServiceProvider services) =>
+        new(services.GetRequiredService<StoreEngine>(), ownsEngine: false, services.GetRequiredService<BatchWriter>());
 
     public ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => Engine.OpenAsync(cancellationToken);
 
@@ -38,7 +56,7 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
     public Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken cancellationToken) => Migrations.AppliedAsync(cancellationToken);
 
     public Task WriteFeedBatchAsync(string source, IReadOnlyList<FeedEvent> events, CancellationToken cancellationToken) =>
-        Feed.WriteBatchAsync(FeedLease.Unfenced(Engine, source), events, cancellationToken);
+        Writer.WriteFeedBatchAsync(FeedLease.Unfenced(Engine, source), events, cancellationToken);
 
     public Task<FeedCursor?> GetFeedAsync(string source, CancellationToken cancellationToken) => Feed.GetCursorAsync(source, cancellationToken);
 
@@ -66,7 +84,7 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
         Imports.RecordRejectedAsync(receivedAt, client, document, reason, resultCount, cancellationToken);
 
     public Task<RebuildReport> RebuildAsync(CancellationToken cancellationToken) =>
-        new Rebuilder(new RebuildStore(Engine, Imports)).RunAsync(cancellationToken);
+        new Rebuilder(new RebuildStore(Engine, Writer, Imports)).RunAsync(cancellationToken);
 
     /// <summary>How many events of the feed the raw record holds.</summary>
     public async Task<long> RawEventCountAsync(string source)
@@ -77,7 +95,7 @@ internal sealed class StoreHarness(StoreEngine engine, bool ownsEngine = true) :
 
     public async ValueTask DisposeAsync()
     {
-        if (ownsEngine && Engine is IAsyncDisposable disposable)
+        if (_ownsEngine && Engine is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync();
         }

@@ -3,7 +3,7 @@
 -- results arrive never matters. Only results that change are written; the aggregates move by the change.
 
 -- 1. One row per changed result, with its new marks and the score it had before (NULL when it is new). Every staged
---    student has a row by now, and with it its number (writes/sqlite/ and writes/postgres/lock_students.sql).
+--    student has a row by now, and with it its number (lock_students.sqlite.sql and lock_students.postgres.sql).
 INSERT INTO result_changes (student_no, student_id, exam, obtained, available, old_score)
 SELECT s.student_no, i.student_id, i.exam,
        CASE WHEN r.obtained IS NULL OR i.obtained > r.obtained THEN i.obtained ELSE r.obtained END,
@@ -18,7 +18,7 @@ WHERE r.exam IS NULL OR i.obtained > r.obtained OR i.available > r.available;
 
 -- 2. The results themselves, in key order, so concurrent writers lock them in the same order: first the new ones, by a
 --    plain insert (no writer can have added one since step 1: a writer holds the write lock on SQLite, and on
---    PostgreSQL the lock of every student it writes, see writes/postgres/lock_students.sql), which costs PostgreSQL
+--    PostgreSQL the lock of every student it writes, see writes/lock_students.postgres.sql), which costs PostgreSQL
 --    about 40 % less than an upsert; then the few that exist and rose, by an upsert that always conflicts (so no join
 --    to plan).
 INSERT INTO results (exam, student_no, obtained, available)
@@ -61,7 +61,7 @@ SET student_count = exams.student_count + excluded.student_count,
     score_sum = exams.score_sum + excluded.score_sum;
 
 -- 5. The change log GET /scores/live serves, with the aggregates after the change. First its one-row lock, held to
---    commit (the phase after the exams, before the feed's row: see writes/postgres/lock_students.sql), so on
+--    commit (the phase after the exams, before the feed's row: see writes/lock_students.postgres.sql), so on
 --    PostgreSQL log rows commit in id order; a write that changed nothing neither waits for it nor takes it.
 UPDATE result_changes_log_lock SET writes = writes + 1 WHERE EXISTS (SELECT 1 FROM result_changes);
 

@@ -44,7 +44,7 @@ CREATE INDEX results_by_student ON results (student_id, exam) INCLUDE (score);
 
 -- Running aggregates, kept in step with results by every write, so averages cost one row read.
 -- A student's row is also the lock that concurrent writers of that student's results take first
--- (writes/postgres/lock_students.sql).
+-- (writes/lock_students.postgres.sql).
 CREATE TABLE students (
     student_id text COLLATE "C" PRIMARY KEY,
     exam_count bigint NOT NULL,

@@ -1,6 +1,6 @@
 -- Results keyed by a student number rather than the student's name: the same change as
 -- migrations/sqlite/0009_student_numbers.sql, which says why. A student's row keeps its name as its key (the lock that
--- concurrent writers take, writes/postgres/lock_students.sql), and gains its number.
+-- concurrent writers take, writes/lock_students.postgres.sql), and gains its number.
 
 ALTER TABLE students ADD COLUMN student_no bigint GENERATED ALWAYS AS IDENTITY;
 ALTER TABLE students ADD CONSTRAINT students_student_no_key UNIQUE (student_no);
