@@ -2,7 +2,6 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 
-using Gradebook.Grading;
 
 namespace Gradebook.Emulator;
 

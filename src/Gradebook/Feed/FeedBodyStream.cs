@@ -3,14 +3,18 @@ namespace Gradebook.Feed;
 /// <summary>
 /// Wraps a feed's response body with the two guards the SSE parser lacks:
 /// a read watchdog (no bytes for <c>readTimeout</c> means a stalled connection: <see cref="TimeoutException"/>), and a
-/// bound on the bytes of one event. An event that outgrows the bound is cut off, closed with a marker event type
-/// (<see cref="OversizedEventType"/>) so the reader records it as rejected, and the rest of it is skipped up to the
-/// blank line that ends it. Memory stays bounded whatever the feed sends.
+/// bound on the bytes of one event. An event that outgrows the bound is cut off and closed, so the parser dispatches
+/// what was read of it as one event, while <see cref="ClosingOversizedEvent"/> says so (the reader records it as
+/// rejected); the rest of it is skipped up to the blank line that ends it. Memory stays bounded whatever the feed sends.
 /// </summary>
 internal sealed class FeedBodyStream(Stream inner, int maxEventBytes, TimeSpan readTimeout, TimeProvider time) : Stream
 {
     private readonly byte[] _buffer = new byte[16 * 1024];
-    private readonly byte[] _closeOversized = System.Text.Encoding.UTF8.GetBytes($"\ndata\nevent: {OversizedEventType}\n\n");
+    // What closes a cut event: the line it was cut in (if any), an empty data line so the event has data and is
+    // dispatched, and the blank line that dispatches it.
+    private static readonly byte[] CloseMidLine = "\ndata\n\n"u8.ToArray();
+    private static readonly byte[] CloseAtLineStart = "data\n\n"u8.ToArray();
+    private byte[] _close = [];
     private int _position;
     private int _length;
     private int _injected = int.MaxValue;
@@ -19,20 +23,26 @@ internal sealed class FeedBodyStream(Stream inner, int maxEventBytes, TimeSpan r
     private int _lineBytes;
     private bool _afterCarriageReturn;
 
-    /// <summary>An event type no feed sends: it marks an event this stream cut off for being too large.</summary>
-    public static string OversizedEventType { get; } = $"gradebook-oversized-{Guid.NewGuid():N}";
+    /// <summary>
+    /// True from the moment an event is cut off until this stream returns the feed's bytes again: while the parser
+    /// dispatches the cut event, which it does before it reads on (it dispatches an event when it processes the blank
+    /// line that ends it, and the closing bytes come in a read of their own).
+    /// </summary>
+    public bool ClosingOversizedEvent { get; private set; }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         while (true)
         {
-            if (_injected < _closeOversized.Length)
+            if (_injected < _close.Length)
             {
-                var n = Math.Min(destination.Length, _closeOversized.Length - _injected);
-                _closeOversized.AsSpan(_injected, n).CopyTo(destination.Span);
+                var n = Math.Min(destination.Length, _close.Length - _injected);
+                _close.AsSpan(_injected, n).CopyTo(destination.Span);
                 _injected += n;
                 return n;
             }
+
+            ClosingOversizedEvent = false;
 
             if (_position == _length)
             {
@@ -75,7 +85,9 @@ internal sealed class FeedBodyStream(Stream inner, int maxEventBytes, TimeSpan r
             if (_eventBytes > maxEventBytes)
             {
                 _skipping = true;
+                _close = _lineBytes > 0 ? CloseMidLine : CloseAtLineStart;
                 _injected = 0;
+                ClosingOversizedEvent = true;
                 break;
             }
         }

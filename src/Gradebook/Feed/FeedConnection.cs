@@ -16,10 +16,10 @@ internal sealed class FeedNoContentException() : Exception("the feed answered 20
 internal sealed class FeedConnection : IAsyncDisposable
 {
     private readonly HttpResponseMessage _response;
-    private readonly Stream _body;
+    private readonly FeedBodyStream _body;
     private SseParser<FeedEvent>? _parser;
 
-    private FeedConnection(HttpResponseMessage response, Stream body)
+    private FeedConnection(HttpResponseMessage response, FeedBodyStream body)
     {
         _response = response;
         _body = body;
@@ -61,9 +61,9 @@ internal sealed class FeedConnection : IAsyncDisposable
         return Read(_parser, cancellationToken);
     }
 
-    /// <summary>The events of any SSE byte stream; the stream is expected to be a <see cref="FeedBodyStream"/>.</summary>
-    public static SseParser<FeedEvent> Parser(Stream body, TimeProvider time, int maxEventBytes) =>
-        SseParser.Create(body, (type, data) => type == FeedBodyStream.OversizedEventType
+    /// <summary>The events of an SSE byte stream, guarded by <see cref="FeedBodyStream"/>.</summary>
+    public static SseParser<FeedEvent> Parser(FeedBodyStream body, TimeProvider time, int maxEventBytes) =>
+        SseParser.Create(body, (type, data) => body.ClosingOversizedEvent
             ? FeedEvents.Oversized(data, maxEventBytes, time.GetUtcNow())
             : FeedEvents.Read(type, data, time.GetUtcNow()));
 

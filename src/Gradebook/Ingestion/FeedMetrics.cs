@@ -6,8 +6,6 @@ namespace Gradebook.Ingestion;
 /// <summary>The ingestion's instruments, on the <c>Gradebook</c> meter; every measurement carries the feed's name as <c>feed</c>.</summary>
 internal sealed class FeedMetrics
 {
-    public const string MeterName = "Gradebook";
-
     private readonly Counter<long> _events;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _commitDuration;
@@ -16,7 +14,7 @@ internal sealed class FeedMetrics
 
     public FeedMetrics(IMeterFactory meters, FeedCatalog catalog, TimeProvider time)
     {
-        var meter = meters.Create(MeterName);
+        var meter = meters.Create(GradebookMeter.Name);
         _events = meter.CreateCounter<long>("feed.events", "{event}", "Feed events committed, by outcome.");
         _batchSize = meter.CreateHistogram<int>("feed.batch.size", "{event}", "Events per committed batch.",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 10, 100, 500, 1000, 2000, 4096, 10000] });

@@ -9,6 +9,13 @@ internal static class IngestionServices
         services.AddSingleton(_ => FeedCatalog.Read(configuration));
         services.AddSingleton<FeedMetrics>();
         services.AddHostedService<IngestionSummary>();
+
+        // The host gives its services this long to stop: never less than the longest drain, and a margin to let go.
+        services.AddOptions<HostOptions>().Configure<FeedCatalog>((host, catalog) =>
+        {
+            var drain = catalog.Feeds.Select(f => f.Options.DrainTimeout).DefaultIfEmpty(TimeSpan.Zero).Max() + TimeSpan.FromSeconds(5);
+            host.ShutdownTimeout = drain > host.ShutdownTimeout ? drain : host.ShutdownTimeout;
+        });
         return services;
     }
 }

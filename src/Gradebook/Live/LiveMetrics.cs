@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Gradebook.Ingestion;
 
 namespace Gradebook.Live;
 
@@ -11,7 +10,7 @@ internal sealed class LiveMetrics
 
     public LiveMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(Ingestion.FeedMetrics.MeterName);
+        var meter = meters.Create(GradebookMeter.Name);
         _clients = meter.CreateUpDownCounter<long>("live.clients", "{client}", "Clients connected to /scores/live.");
         _dropped = meter.CreateCounter<long>("live.dropped", "{client}", "Live clients disconnected for not keeping up, by reason.");
     }

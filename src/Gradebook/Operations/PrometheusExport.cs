@@ -11,7 +11,7 @@ namespace Gradebook.Operations;
 /// </summary>
 internal sealed class PrometheusExport : IDisposable
 {
-    private static readonly HashSet<string> Meters = [Ingestion.FeedMetrics.MeterName, "Microsoft.AspNetCore.Hosting"];
+    private static readonly HashSet<string> Meters = [GradebookMeter.Name, "Microsoft.AspNetCore.Hosting"];
 
     private readonly IDisposable _adapter;
 

@@ -39,6 +39,31 @@ public class FeedBodyStreamTests
     }
 
     [Fact]
+    public async Task An_event_cut_off_right_after_a_line_is_recorded_once()
+    {
+        // The 1,025th byte of event 2 ends its first line: the cut falls between two lines.
+        var line = "data: " + new string('x', 1018) + "\n";
+        var wire = Encoding.UTF8.GetBytes($"id: 1\ndata: before\n\nid: 2\n{line}data: more\n\nid: 3\ndata: after\n\n".Replace("id: 2\n", "", StringComparison.Ordinal));
+
+        var events = await ReadAsync(wire, 1024);
+
+        Assert.Equal(["before", "after"], events.Where(e => e.Rejection is null).Select(e => e.Data));
+        Assert.Equal(RejectionReason.OversizedEvent, Assert.Single(events, e => e.Rejection is not null).Rejection!.Reason);
+    }
+
+    [Fact]
+    public async Task An_event_cut_off_before_any_data_line_is_still_recorded()
+    {
+        var wire = Encoding.UTF8.GetBytes($"id: 1\nevent: {new string('t', 5000)}\ndata: x\n\nid: 2\ndata: after\n\n");
+
+        var events = await ReadAsync(wire, 1024);
+
+        Assert.Equal(["1", "2"], events.Select(e => e.EventId));
+        Assert.Equal(RejectionReason.OversizedEvent, events[0].Rejection!.Reason);
+        Assert.Equal("after", events[1].Data);
+    }
+
+    [Fact]
     public async Task An_endless_line_without_newlines_is_cut_off_and_recorded()
     {
         var wire = Encoding.UTF8.GetBytes("data: " + new string('y', 1_000_000));

@@ -85,7 +85,7 @@ public sealed class FeedMetricsTests : IDisposable
     }
 
     private MetricCollector<T> Collect<T>(string instrument)
-        where T : struct => new(Meters, FeedMetrics.MeterName, instrument);
+        where T : struct => new(Meters, GradebookMeter.Name, instrument);
 
     private static long Total(MetricCollector<long> events, string outcome) =>
         events.GetMeasurementSnapshot().Where(m => (string?)m.Tags["outcome"] == outcome).Sum(m => m.Value);

@@ -12,7 +12,7 @@ public sealed class MetricsTests : IDisposable
     [Fact]
     public async Task Every_metric_the_readme_lists_is_in_metrics_from_start_up_on()
     {
-        var readme = await File.ReadAllTextAsync(RepositoryFile("README.md"));
+        var readme = await File.ReadAllTextAsync(Repository.File("README.md"));
         // A histogram appears with its first observation (the library creates it then), as the README says.
         var listed = Regex.Matches(readme, @"`(gradebook_[a-z_]+)(?:\{[a-z,]+\})?`(?! \(histogram)").Select(m => m.Groups[1].Value).Distinct().ToList();
         Assert.Contains("gradebook_feed_events", listed);
@@ -23,19 +23,5 @@ public sealed class MetricsTests : IDisposable
         Assert.All(listed, name => Assert.Contains($"# TYPE {name} ", metrics, StringComparison.Ordinal));
         Assert.Contains("gradebook_feed_events{feed=\"emulator\",outcome=\"rejected\"} 0\n", metrics, StringComparison.Ordinal);
         Assert.Contains("gradebook_feed_reconnects{feed=\"emulator\"} 0\n", metrics, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryFile(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var path = Path.Combine(directory.FullName, name);
-            if (File.Exists(path) && File.Exists(Path.Combine(directory.FullName, "Gradebook.slnx")))
-            {
-                return path;
-            }
-        }
-
-        throw new FileNotFoundException($"{name} is not in any directory above the tests.");
     }
 }
