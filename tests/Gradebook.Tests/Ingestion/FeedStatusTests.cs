@@ -77,4 +77,41 @@ public sealed class FeedStatusTests
         await writer;
         Assert.True(snapshots > 0);
     }
+
+    [Fact]
+    public void A_connected_feed_past_its_lag_or_pending_bound_is_lagging_and_failing_commits_come_first()
+    {
+        var status = new FeedStatus(maxLag: TimeSpan.FromSeconds(10), maxPending: 2);
+        status.Enter(ConnectionState.Connected, Now);
+        status.Received(Now);
+        Assert.Equal("connected", status.Snapshot(Now.AddSeconds(10)).StateName);
+        Assert.Equal("lagging", status.Snapshot(Now.AddSeconds(11)).StateName);
+
+        status.Received(Now.AddSeconds(11));
+        status.Received(Now.AddSeconds(11));
+        Assert.True(status.Lagging(Now.AddSeconds(1)));
+
+        Assert.Equal(1, status.CommitFailed("database is locked", failing: false, Now));
+        Assert.Equal("lagging", status.Snapshot(Now.AddSeconds(1)).StateName);
+        Assert.Equal(2, status.CommitFailed("database is locked", failing: true, Now.AddSeconds(2)));
+        var failing = status.Snapshot(Now.AddSeconds(3));
+        Assert.Equal("failing", failing.StateName);
+        Assert.Equal(Now.AddSeconds(2), failing.FailingSince);
+        Assert.Equal("database is locked", failing.Error);
+
+        status.Committed(3, "3", Now.AddSeconds(4));
+        var recovered = status.Snapshot(Now.AddSeconds(4));
+        Assert.Equal("connected", recovered.StateName);
+        Assert.Equal(0, recovered.FailedCommits);
+        Assert.Null(recovered.Error);
+    }
+
+    [Fact]
+    public void A_feed_that_is_not_connected_is_never_lagging()
+    {
+        var status = new FeedStatus(maxLag: TimeSpan.FromSeconds(1), maxPending: 0);
+        status.Enter(ConnectionState.WaitingToReconnect, Now);
+        status.Received(Now);
+        Assert.Equal("waiting-to-reconnect", status.Snapshot(Now.AddMinutes(1)).StateName);
+    }
 }
