@@ -49,14 +49,7 @@ public sealed class CommitFailureTests : IDisposable
             await using var feed = await ScriptedFeed.StartAsync((_, context) => GoodFeed.ServeAsync(context, Events), port);
             await Eventually.Until(() => Task.FromResult(status.Failing), failing => failing);
 
-            var ingestion = await ReportAsync(client);
-            Assert.Equal("failing", ingestion.GetProperty("state").GetString());
-            Assert.Contains("locked", ingestion.GetProperty("lastError").GetString(), StringComparison.OrdinalIgnoreCase);
-            var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Contains("default: failing", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-            Assert.Contains("gradebook_feed_failing{feed=\"default\"} 1\n", metrics, StringComparison.Ordinal);
+            var metrics = await AssertFailingAsync(client, "database is locked");
             Assert.Matches("gradebook_feed_commit_failures(_total)?\\{feed=\"default\",kind=\"transient\"\\} [1-9]", metrics);
         }
 
@@ -88,14 +81,7 @@ public sealed class CommitFailureTests : IDisposable
             var status = FeedStatusOf(gradebook);
             await Eventually.Until(() => Task.FromResult(status.Failing), failing => failing);
 
-            var ingestion = await ReportAsync(client);
-            Assert.Equal("failing", ingestion.GetProperty("state").GetString());
-            Assert.Contains("refused by an injected fault", ingestion.GetProperty("lastError").GetString(), StringComparison.Ordinal);
-            var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Contains("default: failing", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-            var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-            Assert.Contains("gradebook_feed_failing{feed=\"default\"} 1\n", metrics, StringComparison.Ordinal);
+            var metrics = await AssertFailingAsync(client, "refused by an injected fault");
             Assert.Matches("gradebook_feed_commit_failures(_total)?\\{feed=\"default\",kind=\"permanent\"\\} 1\n", metrics);
 
             // Not retried: one attempt, one error line, and nothing committed.
@@ -155,10 +141,21 @@ public sealed class CommitFailureTests : IDisposable
     private static List<FakeLogRecord> ErrorsOf(WebApplicationFactory<Program> gradebook) =>
         [.. gradebook.Services.GetFakeLogCollector().GetSnapshot().Where(e => e.Level >= LogLevel.Error && e.Category == typeof(FeedIngestion).FullName)];
 
-    private static async Task<JsonElement> ReportAsync(HttpClient client)
+    /// <summary>The feed is failing wherever an operator looks: <c>/ingestion</c>, <c>/readyz</c> and <c>/metrics</c>; returns the metrics.</summary>
+    private static async Task<string> AssertFailingAsync(HttpClient client, string error)
     {
         using var report = JsonDocument.Parse(await client.GetStringAsync(new Uri("/ingestion", UriKind.Relative)));
-        return report.RootElement.GetProperty("feeds")[0].Clone();
+        var feed = report.RootElement.GetProperty("feeds")[0];
+        Assert.Equal("failing", feed.GetProperty("state").GetString());
+        Assert.Contains(error, feed.GetProperty("lastError").GetString(), StringComparison.Ordinal);
+
+        var ready = await client.GetAsync(new Uri("/readyz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("default: failing", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains("gradebook_feed_failing{feed=\"default\"} 1\n", metrics, StringComparison.Ordinal);
+        return metrics;
     }
 
     /// <summary>Every event once: the results are the highest of events 1..20, and the raw record holds each event once.</summary>

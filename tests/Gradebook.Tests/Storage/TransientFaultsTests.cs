@@ -16,7 +16,7 @@ public sealed class TransientFaultsTests : IDisposable
     [Fact]
     public async Task A_database_locked_by_another_writer_is_transient()
     {
-        var connectionString = $"{_directory.SqliteConnectionString()};Default Timeout=0;Pooling=False";
+        var connectionString = $"{_directory.SqliteConnectionString()};Default Timeout=1;Pooling=False";
         await using var holder = new SqliteConnection(connectionString);
         await holder.OpenAsync();
         await Execute(holder, "PRAGMA journal_mode = WAL; CREATE TABLE t (x INTEGER); BEGIN IMMEDIATE; INSERT INTO t VALUES (1)");
