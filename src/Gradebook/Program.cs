@@ -57,6 +57,7 @@ if (!emulatorOnly)
     builder.Services.AddFleet(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusExport>();
+    builder.Services.AddSingleton<IngestionReports>();
     builder.Services.AddImports(builder.Configuration);
     builder.Services.AddGradebookAuth(builder.Configuration);
     builder.Services.AddLive(builder.Configuration);

@@ -1,12 +1,8 @@
 using System.Globalization;
 using Gradebook.Api;
 using Gradebook.Auth;
-using Gradebook.Feed;
-using Gradebook.Fleet;
-using Gradebook.Ingestion;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace Gradebook.Operations;
 
@@ -48,37 +44,8 @@ internal static class IngestionEndpoints
     {
         var group = routes.MapGroup("/ingestion").WithTags("Ingestion").RequireAuthorization(Scopes.OperationsRead);
 
-        group.MapGet("/", async (
-            FeedCatalog catalog, FeedSupervisor supervisor, FleetStore fleet, FeedStore store, IOptions<FleetOptions> options, TimeProvider time,
-            CancellationToken cancellationToken) =>
-        {
-            var now = time.GetUtcNow();
-            var view = await FleetViewAsync(fleet, options.Value, cancellationToken);
-            var feeds = new List<FeedReport>();
-            foreach (var feed in catalog.Feeds)
-            {
-                var status = feed.Status.Snapshot(now);
-                var counts = await store.GetCursorAsync(feed.Name, cancellationToken);
-                feeds.Add(new FeedReport(
-                    feed.Name,
-                    view.OwnerOf(feed.Name),
-                    status.StateName,
-                    status.StateSince,
-                    status.Error,
-                    counts?.LastEventId ?? status.LastCommittedEventId,
-                    counts?.Received ?? 0,
-                    counts?.Accepted ?? 0,
-                    counts?.Rejected ?? 0,
-                    counts?.Ignored ?? 0,
-                    status.Reconnects,
-                    status.LastEventAt is { } last ? (now - last).TotalSeconds : null,
-                    status.Pending,
-                    status.Lag.TotalSeconds,
-                    status.LastCommitAt));
-            }
-
-            return TypedResults.Ok(new IngestionReport(supervisor.InstanceId, feeds));
-        })
+        group.MapGet("/", async (IngestionReports reports, CancellationToken cancellationToken) =>
+            TypedResults.Ok(await reports.ReadAsync(cancellationToken)))
         .WithSummary("This instance's id, and each feed: its owner, its connection as this instance sees it, counts by outcome (kept across restarts), reconnects and lag.");
 
         group.MapGet("/rejections", async Task<Results<Ok<Page<RejectedEvent>>, ValidationProblem>> (
@@ -105,27 +72,12 @@ internal static class IngestionEndpoints
         .WithSummary("Rejected feed events with their raw data and the reason, oldest first.")
         .CachedByDataVersion();
 
-        routes.MapGet("/fleet", async (FleetStore fleet, IOptions<FleetOptions> options, CancellationToken cancellationToken) =>
-            {
-                var view = await FleetViewAsync(fleet, options.Value, cancellationToken);
-                return TypedResults.Ok(new FleetReport([.. view.Instances.Select(i => new InstanceReport(
-                    i.Id,
-                    i.StartedAt,
-                    i.HeartbeatAt,
-                    [.. view.Owners.Where(o => o.Value == i.Id).Select(o => o.Key).Order(StringComparer.Ordinal)]))]));
-            })
+        routes.MapGet("/fleet", async (IngestionReports reports, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await reports.ReadFleetAsync(cancellationToken)))
             .WithTags("Ingestion")
             .RequireAuthorization(Scopes.OperationsRead)
             .WithSummary("The live instances of the fleet, with their last heartbeat and the feeds each owns.");
 
         return routes;
-    }
-
-    /// <summary>The fleet as the database has it now, on whichever instance is asked.</summary>
-    private static async Task<FleetView> FleetViewAsync(FleetStore fleet, FleetOptions options, CancellationToken cancellationToken)
-    {
-        var instances = await fleet.LiveInstancesAsync(options.InstanceTimeout, cancellationToken);
-        var owners = await fleet.FeedOwnersAsync(cancellationToken);
-        return new FleetView(instances, owners.ToDictionary(o => o.Source, o => o.Owner, StringComparer.Ordinal));
     }
 }
