@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Gradebook.Api;
 using Gradebook.Auth;
@@ -44,40 +45,46 @@ internal static class IngestionEndpoints
     {
         var group = routes.MapGroup("/ingestion").WithTags("Ingestion").RequireAuthorization(Scopes.OperationsRead);
 
-        group.MapGet("/", async (IngestionReports reports, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await reports.ReadAsync(cancellationToken)))
-        .WithSummary("This instance's id, and each feed: its owner, its connection as this instance sees it, counts by outcome (kept across restarts), reconnects and lag.");
+        group.MapGet("/", GetIngestion)
+            .WithSummary("This instance's id, and each feed: its owner, its connection as this instance sees it, counts by outcome (kept across restarts), reconnects and lag.");
 
-        group.MapGet("/rejections", async Task<Results<Ok<Page<RejectedEvent>>, ValidationProblem>> (
-            string? limit, string? after, ReadStore store, CancellationToken cancellationToken) =>
-        {
-            if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
-            {
-                return Problems.Invalid("limit", error!);
-            }
+        group.MapGet("/rejections", ListRejections)
+            .WithSummary("Rejected feed events with their raw data and the reason, oldest first.")
+            .CachedByDataVersion();
 
-            var from = 0L;
-            if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from))
-            {
-                return Problems.Invalid("after", $"after must be the id of a rejection, got '{after}'.");
-            }
-
-            var rows = await store.ListRejectionsAsync(from, pageSize + 1, cancellationToken);
-            return TypedResults.Ok(Paging.Build(
-                rows,
-                pageSize,
-                r => new RejectedEvent(r.Id, r.Source, r.EventId, r.EventType, r.Data, r.Reason, r.ReceivedAt),
-                last => $"/ingestion/rejections?after={last.Id}&limit={pageSize}"));
-        })
-        .WithSummary("Rejected feed events with their raw data and the reason, oldest first.")
-        .CachedByDataVersion();
-
-        routes.MapGet("/fleet", async (IngestionReports reports, CancellationToken cancellationToken) =>
-                TypedResults.Ok(await reports.ReadFleetAsync(cancellationToken)))
+        routes.MapGet("/fleet", GetFleet)
             .WithTags("Ingestion")
             .RequireAuthorization(Scopes.OperationsRead)
             .WithSummary("The live instances of the fleet, with their last heartbeat and the feeds each owns.");
 
         return routes;
+    }
+
+    private static async Task<Ok<IngestionReport>> GetIngestion(IngestionReports reports, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reports.ReadAsync(cancellationToken));
+
+    private static async Task<Ok<FleetReport>> GetFleet(IngestionReports reports, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reports.ReadFleetAsync(cancellationToken));
+
+    private static async Task<Results<Ok<Page<RejectedEvent>>, ValidationProblem>> ListRejections(
+        [AsParameters] PageRequest page, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!page.TryValidate(TryParseAfter, 0L, out var start, out var problem))
+        {
+            return problem;
+        }
+
+        var rows = await store.ListRejectionsAsync(start.After, start.Limit + 1, cancellationToken);
+        return TypedResults.Ok(Paging.Build(
+            rows,
+            start.Limit,
+            r => new RejectedEvent(r.Id, r.Source, r.EventId, r.EventType, r.Data, r.Reason, r.ReceivedAt),
+            last => $"/ingestion/rejections?after={last.Id}&limit={start.Limit}"));
+    }
+
+    private static bool TryParseAfter(string text, out long id, [NotNullWhen(false)] out string? error)
+    {
+        error = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) ? null : $"after must be the id of a rejection, got '{text}'.";
+        return error is null;
     }
 }
