@@ -72,9 +72,9 @@ internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVer
         // %25 but not %2F, so two different targets can share one path. An in-memory test server gives none.
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var key = (version, string.IsNullOrEmpty(raw) ? context.Request.GetEncodedPathAndQuery() : raw);
-        if (_answers.TryGetValue(key, out Answer? cached))
+        if (_answers.Get<Answer>(key) is { } cached)
         {
-            await WriteAsync(context, tag, cached!);
+            await WriteAsync(context, tag, cached);
             return;
         }
 
