@@ -12,9 +12,9 @@ namespace Gradebook.Api;
 /// write transaction moves forward as it commits. A read's tag is <c>"version"</c>; its answer is cached under the
 /// version and the request target, so a commit makes every earlier answer unreachable, and the first read to see the
 /// newer version evicts them all at once (kept until the cache was full, answers that no request could reach again
-/// lived long enough to be promoted to the collector's oldest generation: a catch-up with two readers peaked at
-/// 574 MB). The version is read before the data, so an answer is never older than its tag (at worst it is newer, which
-/// only costs a client one more full answer later).
+/// lived long enough to be promoted to the collector's oldest generation, and a catch-up's memory grew with them). The
+/// version is read before the data, so an answer is never older than its tag (at worst it is newer, which only costs a
+/// client one more full answer later).
 /// </summary>
 internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVersion) : IDisposable
 {
