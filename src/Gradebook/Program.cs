@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Dashboard;
@@ -37,7 +38,16 @@ builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampForm
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<BadRequestHandler>();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = LongRequestTargets.MaxRequestLineSize);
-builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, GradebookJsonContext.Default));
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    // Each feature folder lists its own response bodies; they are asked before the reflection-based resolver.
+    JsonSerializerContext[] contexts =
+        [StudentsJsonContext.Default, ExamsJsonContext.Default, ImportsJsonContext.Default, OperationsJsonContext.Default, LiveJsonContext.Default];
+    for (var i = 0; i < contexts.Length; i++)
+    {
+        o.SerializerOptions.TypeInfoResolverChain.Insert(i, contexts[i]);
+    }
+});
 builder.Services.AddEmulator(builder.Configuration);
 if (!emulatorOnly)
 {
@@ -47,6 +57,7 @@ if (!emulatorOnly)
     builder.Services.AddFleet(builder.Configuration);
     builder.Services.AddGradebookHealthChecks();
     builder.Services.AddSingleton<PrometheusExport>();
+    builder.Services.AddSingleton<IngestionReports>();
     builder.Services.AddImports(builder.Configuration);
     builder.Services.AddGradebookAuth(builder.Configuration);
     builder.Services.AddLive(builder.Configuration);

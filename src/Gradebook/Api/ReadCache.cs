@@ -12,9 +12,9 @@ namespace Gradebook.Api;
 /// write transaction moves forward as it commits. A read's tag is <c>"version"</c>; its answer is cached under the
 /// version and the request target, so a commit makes every earlier answer unreachable, and the first read to see the
 /// newer version evicts them all at once (kept until the cache was full, answers that no request could reach again
-/// lived long enough to be promoted to the collector's oldest generation: a catch-up with two readers peaked at
-/// 574 MB). The version is read before the data, so an answer is never older than its tag (at worst it is newer, which
-/// only costs a client one more full answer later).
+/// lived long enough to be promoted to the collector's oldest generation, and a catch-up's memory grew with them). The
+/// version is read before the data, so an answer is never older than its tag (at worst it is newer, which only costs a
+/// client one more full answer later).
 /// </summary>
 internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVersion) : IDisposable
 {
@@ -72,9 +72,9 @@ internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVer
         // %25 but not %2F, so two different targets can share one path. An in-memory test server gives none.
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         var key = (version, string.IsNullOrEmpty(raw) ? context.Request.GetEncodedPathAndQuery() : raw);
-        if (_answers.TryGetValue(key, out Answer? cached))
+        if (_answers.Get<Answer>(key) is { } cached)
         {
-            await WriteAsync(context, tag, cached!);
+            await WriteAsync(context, tag, cached);
             return;
         }
 

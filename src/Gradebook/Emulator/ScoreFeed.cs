@@ -13,7 +13,7 @@ internal sealed class ScoreFeed
 {
     private const int OnDemandChunk = 4_096;
 
-    /// <summary>How far ahead of its head a client may move the feed: making the events up to it takes about 20 s.</summary>
+    /// <summary>How far ahead of its head a client may move the feed: making the events up to it the events up to it are made while the request waits.</summary>
     private const long MaxFastForward = 1_000_000_000;
 
     private readonly Lock _gate = new();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
@@ -13,52 +14,56 @@ internal static class ExamEndpoints
         var group = routes.MapGroup("/exams").WithTags("Exams")
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
-        group.MapGet("/", async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem, CsvResult>> (
-            string? limit, string? after, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
-        {
-            if (CsvResult.IsWanted(context.Request))
-            {
-                return ExamCsv.List(store);
-            }
+        group.MapGet("/", ListExams)
+            .WithSummary("Exams that have at least one result, in exam number order.")
+            .CachedByDataVersion();
 
-            if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
-            {
-                return Problems.Invalid("limit", error!);
-            }
-
-            var from = -1L;
-            if (after is not null && !ExamNumbers.TryParse(after, out from))
-            {
-                return Problems.Invalid("after", $"after must be an exam number from 0 to {ExamNumbers.Max}, got '{after}'.");
-            }
-
-            var rows = await store.ListExamsAsync(from, pageSize + 1, cancellationToken);
-            return TypedResults.Ok(Paging.Build(rows, pageSize, ExamResponses.AsSummary, last => $"/exams?after={last.Exam}&limit={pageSize}"));
-        })
-        .WithSummary("Exams that have at least one result, in exam number order.")
-        .CachedByDataVersion();
-
-        group.MapGet("/{exam}", async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult, CsvResult>> (
-            string exam, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
-        {
-            if (!ExamNumbers.TryParse(exam, out var number))
-            {
-                return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
-            }
-
-            if (CsvResult.IsWanted(context.Request))
-            {
-                return ExamCsv.One(store, number);
-            }
-
-            var report = (await store.GetExamAsync(number, cancellationToken)).AsReport(number);
-            return report is null
-                ? Problems.NotFound($"No results are recorded for exam {number}.")
-                : TypedResults.Ok(report);
-        })
-        .WithSummary("One exam's results, in student id order, with their average and distribution.")
-        .CachedByDataVersion();
+        group.MapGet("/{exam}", GetExam)
+            .WithSummary("One exam's results, in student id order, with their average and distribution.")
+            .CachedByDataVersion();
 
         return routes;
+    }
+
+    private static async Task<Results<Ok<Page<ExamSummary>>, ValidationProblem, CsvResult>> ListExams(
+        [AsParameters] PageRequest page, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!page.TryValidate(TryParseAfter, -1L, out var start, out var problem))
+        {
+            return problem;
+        }
+
+        if (start.Csv)
+        {
+            return ExamCsv.List(store);
+        }
+
+        var rows = await store.ListExamsAsync(start.After, start.Limit + 1, cancellationToken);
+        return TypedResults.Ok(Paging.Build(rows, start.Limit, ExamResponses.AsSummary, last => $"/exams?after={last.Exam}&limit={start.Limit}"));
+    }
+
+    private static async Task<Results<Ok<ExamReport>, ValidationProblem, ProblemHttpResult, CsvResult>> GetExam(
+        string exam, HttpContext context, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!ExamNumbers.TryParse(exam, out var number))
+        {
+            return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
+        }
+
+        if (CsvResult.IsWanted(context.Request))
+        {
+            return ExamCsv.One(store, number);
+        }
+
+        var report = (await store.GetExamAsync(number, cancellationToken)).AsReport(number);
+        return report is null
+            ? Problems.NotFound($"No results are recorded for exam {number}.")
+            : TypedResults.Ok(report);
+    }
+
+    private static bool TryParseAfter(string text, out long exam, [NotNullWhen(false)] out string? error)
+    {
+        error = ExamNumbers.TryParse(text, out exam) ? null : $"after must be an exam number from 0 to {ExamNumbers.Max}, got '{text}'.";
+        return error is null;
     }
 }

@@ -13,22 +13,24 @@ internal static class ResultEndpoints
         var group = routes.MapGroup("/results").WithTags("Results")
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
-        group.MapGet("/{testId}/aggregate", async Task<Results<Ok<ResultAggregate>, ValidationProblem, ProblemHttpResult>> (
-            string testId, ReadStore store, CancellationToken cancellationToken) =>
-        {
-            if (!ExamNumbers.TryParse(testId, out var exam))
-            {
-                return Problems.Invalid("testId", $"testId must be a number from 0 to {ExamNumbers.Max}, got '{testId}'.");
-            }
-
-            var rows = await store.GetExamAsync(exam, cancellationToken);
-            return rows.Count == 0
-                ? Problems.NotFound($"No results are recorded for test {exam}.")
-                : TypedResults.Ok(ResultAggregate.Of(Distribution.Of(rows.Select(r => r.Score))));
-        })
-        .WithSummary("How one test's results are spread, in percent of the marks available.")
-        .CachedByDataVersion();
+        group.MapGet("/{testId}/aggregate", GetAggregate)
+            .WithSummary("How one test's results are spread, in percent of the marks available.")
+            .CachedByDataVersion();
 
         return routes;
+    }
+
+    private static async Task<Results<Ok<ResultAggregate>, ValidationProblem, ProblemHttpResult>> GetAggregate(
+        string testId, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!ExamNumbers.TryParse(testId, out var exam))
+        {
+            return Problems.Invalid("testId", $"testId must be a number from 0 to {ExamNumbers.Max}, got '{testId}'.");
+        }
+
+        var rows = await store.GetExamAsync(exam, cancellationToken);
+        return rows.Count == 0
+            ? Problems.NotFound($"No results are recorded for test {exam}.")
+            : TypedResults.Ok(ResultAggregate.Of(Distribution.Of(rows.Select(r => r.Score))));
     }
 }

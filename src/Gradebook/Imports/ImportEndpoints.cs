@@ -31,65 +31,67 @@ internal static class ImportEndpoints
         var group = routes.MapGroup("/import").WithTags("Imports")
             .RequireAuthorization(Scopes.ScoresImport).RequireRateLimiting(RateLimits.Imports);
 
-        group.MapPost("/", async Task<Results<Created<ImportReceipt>, ProblemHttpResult>> (
-            HttpContext context, Importer importer, IOptions<ImportOptions> options, CancellationToken cancellationToken) =>
-        {
-            var request = context.Request;
-            if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-                || !contentType.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase))
+        group.MapPost("/", Import)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                return Problem(
-                    StatusCodes.Status415UnsupportedMediaType,
-                    "Unsupported media type.",
-                    $"A Markr document is sent with Content-Type {MediaType}, not '{request.ContentType}'.");
-            }
-
-            var limit = options.Value.MaxDocumentBytes;
-            var document = request.ContentLength > limit ? null : await ReadBodyAsync(context, limit, cancellationToken);
-            if (document is null)
-            {
-                return Problem(
-                    StatusCodes.Status413PayloadTooLarge, "The document is too large.", $"A document may be at most {limit} bytes.");
-            }
-
-            var outcome = await importer.ImportAsync(document, Clients.Name(context.User));
-            return outcome.Rejection switch
-            {
-                null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, [.. outcome.NameConflicts.Select(NameConflictResponse.From)])),
-                { Reason: ImportRejectionReason.InvalidResults } rejection => Problem(
-                    StatusCodes.Status422UnprocessableEntity,
-                    "The document has invalid results.",
-                    rejection.Message,
-                    new() { ["importId"] = outcome.ImportId, ["invalidResults"] = rejection.InvalidResults }),
-                { Reason: ImportRejectionReason.NotResults } rejection => Problem(
-                    StatusCodes.Status400BadRequest,
-                    "The document is not a Markr results document.",
-                    rejection.Message,
-                    new() { ["importId"] = outcome.ImportId }),
-                { } rejection => Problem(
-                    StatusCodes.Status400BadRequest,
-                    "The body is not well-formed XML.",
-                    rejection.Message,
-                    new() { ["importId"] = outcome.ImportId }),
-            };
-        })
-        .AddOpenApiOperationTransformer((operation, _, _) =>
-        {
-            // Described here rather than with Accepts(), whose bare 415 would pre-empt the handler's own, which says what to send.
-            operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { [MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
-            };
-            return Task.CompletedTask;
-        })
-        .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-        .WithSummary("Imports a Markr document of test results: all of its results, or none of them.");
+                // Described here rather than with Accepts(), whose bare 415 would pre-empt the handler's own, which says what to send.
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType> { [MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                };
+                return Task.CompletedTask;
+            })
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Imports a Markr document of test results: all of its results, or none of them.");
 
         return routes;
+    }
+
+    private static async Task<Results<Created<ImportReceipt>, ProblemHttpResult>> Import(
+        HttpContext context, Importer importer, IOptions<ImportOptions> options, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || !contentType.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problem(
+                StatusCodes.Status415UnsupportedMediaType,
+                "Unsupported media type.",
+                $"A Markr document is sent with Content-Type {MediaType}, not '{request.ContentType}'.");
+        }
+
+        var limit = options.Value.MaxDocumentBytes;
+        var document = request.ContentLength > limit ? null : await ReadBodyAsync(context, limit, cancellationToken);
+        if (document is null)
+        {
+            return Problem(
+                StatusCodes.Status413PayloadTooLarge, "The document is too large.", $"A document may be at most {limit} bytes.");
+        }
+
+        var outcome = await importer.ImportAsync(document, Clients.Name(context.User));
+        return outcome.Rejection switch
+        {
+            null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, [.. outcome.NameConflicts.Select(NameConflictResponse.From)])),
+            { Reason: ImportRejectionReason.InvalidResults } rejection => Problem(
+                StatusCodes.Status422UnprocessableEntity,
+                "The document has invalid results.",
+                rejection.Message,
+                new() { ["importId"] = outcome.ImportId, ["invalidResults"] = rejection.InvalidResults }),
+            { Reason: ImportRejectionReason.NotResults } rejection => Problem(
+                StatusCodes.Status400BadRequest,
+                "The document is not a Markr results document.",
+                rejection.Message,
+                new() { ["importId"] = outcome.ImportId }),
+            { } rejection => Problem(
+                StatusCodes.Status400BadRequest,
+                "The body is not well-formed XML.",
+                rejection.Message,
+                new() { ["importId"] = outcome.ImportId }),
+        };
     }
 
     /// <summary>The whole body, or null as soon as it proves longer than <paramref name="limit"/> bytes.</summary>

@@ -18,10 +18,8 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
     public async Task<ImportOutcome> ImportAsync(byte[] document, string client)
     {
         var receivedAt = time.GetUtcNow();
-        var (results, rejection) = MarkrReader.Read(document);
-
         // Not cancelled with the request: a document that was read in full is recorded even if its sender goes away.
-        if (rejection is not null)
+        if (!MarkrReader.TryRead(document, out var results, out var rejection))
         {
             var rejectedId = await store.RecordRejectedAsync(
                 receivedAt, client, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
@@ -30,8 +28,8 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
         }
 
         var stored = await store.WriteAcceptedAsync(
-            receivedAt, client, document, [.. results!.Select(r => r.AsResult())], MarkrResult.Names(results!), CancellationToken.None);
-        var resultNoun = Counted.Noun(results!.Count, "result", "results");
+            receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), CancellationToken.None);
+        var resultNoun = Counted.Noun(results.Count, "result", "results");
         LogAccepted(stored.ImportId, client, results.Count, resultNoun, document.Length);
         if (stored.NameConflicts.Count > 0)
         {

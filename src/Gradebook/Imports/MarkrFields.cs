@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Gradebook.Grading;
 
@@ -11,7 +12,8 @@ internal sealed record MarkrFields(
     string? StudentNumber, string? TestId, string? FirstName, string? LastName, bool HasMarks, string? Obtained, string? Available)
 {
     /// <summary>The result, or everything wrong with it (added to the problems already found while reading it).</summary>
-    public (MarkrResult?, InvalidResult?) Validate(int index, int line, List<string> problems)
+    public bool TryValidate(
+        int index, int line, List<string> problems, [NotNullWhen(true)] out MarkrResult? result, [NotNullWhen(false)] out InvalidResult? invalid)
     {
         var exam = 0L;
         if (StudentNumber is null)
@@ -40,9 +42,17 @@ internal sealed record MarkrFields(
             problems.Add("summary-marks is missing");
         }
 
-        return problems.Count == 0
-            ? (new MarkrResult(index, StudentNumber!, exam, obtainedMarks, availableMarks, firstName, lastName), null)
-            : (null, new InvalidResult(index, line, StudentNumber, problems));
+        // A missing student number is one of the problems; the pattern only tells the compiler so.
+        if (problems.Count > 0 || StudentNumber is not { } studentNumber)
+        {
+            result = null;
+            invalid = new InvalidResult(index, line, StudentNumber, problems);
+            return false;
+        }
+
+        result = new MarkrResult(index, studentNumber, exam, obtainedMarks, availableMarks, firstName, lastName);
+        invalid = null;
+        return true;
     }
 
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using System.Xml;
@@ -37,28 +38,40 @@ internal static class MarkrReader
         CloseInput = false,
     };
 
-    /// <summary>Reads and validates a whole document. Exactly one of the two results is non-null.</summary>
-    public static (IReadOnlyList<MarkrResult>? Results, ImportRejection? Rejection) Read(byte[] document)
+    /// <summary>Reads and validates a whole document: its results, or why it cannot be stored.</summary>
+    public static bool TryRead(
+        byte[] document, [NotNullWhen(true)] out IReadOnlyList<MarkrResult>? results, [NotNullWhen(false)] out ImportRejection? rejection)
     {
         using var stream = new MemoryStream(document, writable: false);
         using var reader = XmlReader.Create(stream, Settings);
+        var read = new List<MarkrResult>();
         try
         {
-            return ReadDocument(reader);
+            rejection = ReadDocument(reader, read);
         }
         catch (XmlException e)
         {
-            return (null, new ImportRejection(ImportRejectionReason.MalformedXml, e.Message));
+            rejection = new ImportRejection(ImportRejectionReason.MalformedXml, e.Message);
         }
+
+        if (rejection is not null)
+        {
+            results = null;
+            return false;
+        }
+
+        results = read;
+        return true;
     }
 
-    private static (IReadOnlyList<MarkrResult>?, ImportRejection?) ReadDocument(XmlReader reader)
+    /// <summary>Adds the document's results to <paramref name="results"/>; returns why it cannot be stored, or null.</summary>
+    private static ImportRejection? ReadDocument(XmlReader reader, List<MarkrResult> results)
     {
         while (reader.Read() && reader.NodeType != XmlNodeType.Element)
         {
             if (reader.NodeType == XmlNodeType.DocumentType)
             {
-                return (null, new ImportRejection(ImportRejectionReason.MalformedXml, "A DTD (<!DOCTYPE ...>) is not accepted."));
+                return new ImportRejection(ImportRejectionReason.MalformedXml, "A DTD (<!DOCTYPE ...>) is not accepted.");
             }
         }
 
@@ -66,11 +79,10 @@ internal static class MarkrReader
         CheckDepth(reader);
         if (!IsElement(reader, RootElement))
         {
-            return (null, new ImportRejection(
-                ImportRejectionReason.NotResults, $"The root element is <{Cut(reader.Name)}>, not <{RootElement}>."));
+            return new ImportRejection(
+                ImportRejectionReason.NotResults, $"The root element is <{Cut(reader.Name)}>, not <{RootElement}>.");
         }
 
-        var results = new List<MarkrResult>();
         var invalid = new List<InvalidResult>();
         var invalidCount = 0;
         var index = 0;
@@ -82,8 +94,7 @@ internal static class MarkrReader
                 return;
             }
 
-            var (result, problems) = ReadResult(reader, index);
-            if (result is not null)
+            if (TryReadResult(reader, index, out var result, out var invalidResult))
             {
                 results.Add(result);
             }
@@ -92,7 +103,7 @@ internal static class MarkrReader
                 invalidCount++;
                 if (invalid.Count < MaxListedInvalidResults)
                 {
-                    invalid.Add(problems!);
+                    invalid.Add(invalidResult);
                 }
             }
 
@@ -107,13 +118,14 @@ internal static class MarkrReader
         if (invalidCount > 0)
         {
             var message = $"{invalidCount} of {index} results {(invalidCount == 1 ? "is" : "are")} invalid; nothing in the document was stored.";
-            return (null, new ImportRejection(ImportRejectionReason.InvalidResults, message, index, invalid));
+            return new ImportRejection(ImportRejectionReason.InvalidResults, message, index, invalid);
         }
 
-        return (results, null);
+        return null;
     }
 
-    private static (MarkrResult?, InvalidResult?) ReadResult(XmlReader reader, int index)
+    private static bool TryReadResult(
+        XmlReader reader, int index, [NotNullWhen(true)] out MarkrResult? result, [NotNullWhen(false)] out InvalidResult? invalid)
     {
         var line = ((IXmlLineInfo)reader).LineNumber;
         var problems = new List<string>();
@@ -159,7 +171,7 @@ internal static class MarkrReader
         });
 
         var fields = new MarkrFields(studentNumber, testId, firstName, lastName, marks, obtained, available);
-        return fields.Validate(index, line, problems);
+        return fields.TryValidate(index, line, problems, out result, out invalid);
     }
 
     private static void Once(ref string? field, string value, string element, List<string> problems)

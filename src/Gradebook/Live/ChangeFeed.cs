@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Gradebook.Api;
 using Gradebook.Storage;
 using Microsoft.Extensions.Options;
 
@@ -61,7 +60,7 @@ internal sealed partial class ChangeFeed(
     /// <summary>The SSE frame of a change, as every client is sent it.</summary>
     public static byte[] Frame(ChangeRow row)
     {
-        var json = JsonSerializer.Serialize(LiveResult.Of(row), GradebookJsonContext.Default.LiveResult);
+        var json = JsonSerializer.Serialize(LiveResult.Of(row), LiveJsonContext.Default.LiveResult);
         return Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"id: {row.Id}\nevent: result\ndata: {json}\n\n"));
     }
 

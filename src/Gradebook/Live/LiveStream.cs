@@ -9,12 +9,22 @@ using Microsoft.Extensions.Options;
 
 namespace Gradebook.Live;
 
+/// <summary>What a live stream uses, injected into <c>GET /scores/live</c>'s handler.</summary>
+internal sealed record LiveStreamServices(
+    ChangeFeed Feed,
+    ChangeLogStore Store,
+    IOptions<LiveOptions> Options,
+    TimeProvider Time,
+    ILogger<LiveStream> Logger,
+    LiveMetrics Metrics,
+    IHostApplicationLifetime Lifetime);
+
 /// <summary>
 /// One client's <c>GET /scores/live</c>: the changes after its cursor, read at its own pace, from the window while it
 /// is near the end of the log and from the store when it is further back.
 /// Written out by hand rather than with TypedResults.ServerSentEvents: SseItem cannot carry a comment, which a heartbeat is.
 /// </summary>
-internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) : IResult, IEndpointMetadataProvider
+internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter, LiveStreamServices services) : IResult, IEndpointMetadataProvider
 {
     private const int PageSize = 500;
 
@@ -22,16 +32,10 @@ internal sealed partial class LiveStream(long? lastEventId, LiveFilter filter) :
 
     public async Task ExecuteAsync(HttpContext context)
     {
-        var services = context.RequestServices;
-        var feed = services.GetRequiredService<ChangeFeed>();
-        var store = services.GetRequiredService<ChangeLogStore>();
-        var options = services.GetRequiredService<IOptions<LiveOptions>>().Value;
-        var time = services.GetRequiredService<TimeProvider>();
-        var logger = services.GetRequiredService<ILogger<LiveStream>>();
-        var metrics = services.GetRequiredService<LiveMetrics>();
+        var (feed, store, liveOptions, time, logger, metrics, lifetime) = services;
+        var options = liveOptions.Value;
         // A stream never ends by itself: it ends when the client goes or the host stops, and the client resumes elsewhere.
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(
-            context.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var aborted = ended.Token;
 
         context.Response.ContentType = "text/event-stream";

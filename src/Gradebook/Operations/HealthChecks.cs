@@ -153,7 +153,7 @@ internal static class HealthEndpoints
         var body = new HealthResponse(
             report.Status.ToString(),
             report.Entries.ToDictionary(e => e.Key, e => new HealthCheckResponse(e.Value.Status.ToString(), e.Value.Description)));
-        return context.Response.WriteAsJsonAsync(body, GradebookJsonContext.Default.HealthResponse);
+        return context.Response.WriteAsJsonAsync(body, OperationsJsonContext.Default.HealthResponse);
     }
 }
 

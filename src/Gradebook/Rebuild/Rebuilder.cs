@@ -168,9 +168,8 @@ internal sealed class Rebuilder(RebuildStore store)
             return (asRecorded, null);
         }
 
-        var (results, rejection) = MarkrReader.Read(recorded.Document);
-        return rejection is null
-            ? (("accepted", null, results!.Count), results)
+        return MarkrReader.TryRead(recorded.Document, out var results, out var rejection)
+            ? (("accepted", null, results.Count), results)
             : (("rejected", rejection.ToString(), rejection.ResultCount), null);
     }
 }

@@ -24,7 +24,7 @@ internal static class RawBatch
     /// <summary>
     /// The most events one row holds: a row's JSON text stays at a few tens of kilobytes, under the .NET large object
     /// heap's threshold, so a catch-up batch of tens of thousands of events allocates no large object (one row per
-    /// batch of 32,768 events took a catch-up to 1 GB of memory); a row per 128 events costs one insert per 128.
+    /// batch did, and a catch-up's memory grew with it); a row per 128 events costs one insert per 128.
     /// </summary>
     public const int MaxEvents = 128;
 

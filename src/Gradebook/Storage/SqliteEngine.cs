@@ -24,8 +24,8 @@ internal sealed class SqliteEngine : StoreEngine
 
     /// <summary>
     /// The write-ahead log's size past which a write, once committed, checkpoints it whole and truncates it: 128 MiB, a
-    /// bound rather than a setting: ingesting with a polling reader, the log peaked at 113 MB (SQLite checkpoints it on
-    /// its own at 10,000 pages, 40 MB: <see cref="BeginWriteAsync"/>); a limit of 64 MiB truncated it every few batches.
+    /// bound rather than a setting, above what the log reaches with a polling reader (SQLite checkpoints it on its own
+    /// at 10,000 pages, 40 MB: <see cref="BeginWriteAsync"/>), so that it truncates the log rarely, not every few batches.
     /// </summary>
     public const long DefaultWalLimitBytes = 128L << 20;
 
@@ -78,7 +78,7 @@ internal sealed class SqliteEngine : StoreEngine
     /// A connection for one batch of a feed, outside the pool, with a 48 MiB page cache (against SQLite's default
     /// 2 MiB), so the pages of the by-student index a batch dirties stay in memory while it is merged. Outside the pool,
     /// so the large cache goes when the batch is done: when writes took pooled connections, readers were soon handed
-    /// connections that had each grown a writer's cache (a catch-up with readers reached 880 MB). A connection kept
+    /// connections that had each grown a writer's cache, and a catch-up's memory grew with them. A connection kept
     /// for every batch would keep its cache warm, but it kept SQLite from ever restarting the write-ahead log, which
     /// grew to gigabytes.
     /// </summary>
@@ -93,8 +93,8 @@ internal sealed class SqliteEngine : StoreEngine
 
     /// <summary>
     /// Keeps the write-ahead log within its limit. SQLite starts the log again from its beginning only when a write
-    /// begins while no reader is using it, so with a reader polling all the time it kept growing (231 MB at 3M events,
-    /// against the 40 MB at which it is checkpointed). Past the limit, the write that finds it so checkpoints the whole
+    /// begins while no reader is using it, so with a reader polling all the time it kept growing, far past the size at
+    /// which it is checkpointed. Past the limit, the write that finds it so checkpoints the whole
     /// log and truncates it: this waits, up to a second, for the readers of older snapshots to finish (new readers read
     /// the database file, so do not hold it up), and holds up other writers meanwhile. If readers are still there after
     /// the second, the next write tries again.
@@ -204,8 +204,8 @@ internal sealed class SqliteEngine : StoreEngine
     /// <summary>
     /// Stages results the way the sqlite3 shell's <c>.import</c> loads rows: one prepared statement, stepped once per
     /// row with its values bound by position, through SQLitePCL's own API. <c>SqliteCommand</c> would re-bind every
-    /// parameter by name on each run, and binding a chunk as JSON costs SQLite a JSON parse per value; each measured
-    /// about twice as slow per row.
+    /// parameter by name on each run, and binding a chunk as JSON costs SQLite a JSON parse per value; both cost more
+    /// per row.
     /// </summary>
     public override Task StageResultsAsync(
         DbConnection connection, DbTransaction transaction, IEnumerable<MarkedResult> results, CancellationToken cancellationToken)

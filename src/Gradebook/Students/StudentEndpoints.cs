@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
@@ -16,54 +17,60 @@ internal static class StudentEndpoints
         var group = routes.MapGroup("/students").WithTags("Students")
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
-        group.MapGet("/", async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem, CsvResult>> (
-            string? limit, string? after, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
-        {
-            if (CsvResult.IsWanted(context.Request))
-            {
-                return StudentCsv.List(store);
-            }
+        group.MapGet("/", ListStudents)
+            .WithSummary("Students who have at least one result, in student id order.")
+            .CachedByDataVersion();
 
-            if (!Paging.TryParseLimit(limit, out var pageSize, out var error))
-            {
-                return Problems.Invalid("limit", error!);
-            }
-
-            if (after is not null && StudentIds.Problem(after) is { } problem)
-            {
-                return Problems.Invalid("after", $"after must be a student id: {problem}.");
-            }
-
-            var rows = await store.ListStudentsAsync(after ?? "", pageSize + 1, cancellationToken);
-            return TypedResults.Ok(Paging.Build(
-                rows, pageSize, StudentResponses.AsSummary, last => $"/students?after={Uri.EscapeDataString(last.StudentId)}&limit={pageSize}"));
-        })
-        .WithSummary("Students who have at least one result, in student id order.")
-        .CachedByDataVersion();
-
-        group.MapGet("/{**studentId}", async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult, CsvResult>> (
-            string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken) =>
-        {
-            var id = ExactId(context, studentId);
-            if (StudentIds.Problem(id) is { } problem)
-            {
-                return Problems.Invalid("studentId", problem);
-            }
-
-            if (CsvResult.IsWanted(context.Request))
-            {
-                return StudentCsv.One(store, id);
-            }
-
-            var student = (await store.GetStudentAsync(id, cancellationToken)).AsDetails(id);
-            return student is null
-                ? Problems.NotFound($"No results are recorded for student '{id}'.")
-                : TypedResults.Ok(student);
-        })
-        .WithSummary("One student's results, in exam order, with their average.")
-        .CachedByDataVersion();
+        group.MapGet("/{**studentId}", GetStudent)
+            .WithSummary("One student's results, in exam order, with their average.")
+            .CachedByDataVersion();
 
         return routes;
+    }
+
+    private static async Task<Results<Ok<Page<StudentSummary>>, ValidationProblem, CsvResult>> ListStudents(
+        [AsParameters] PageRequest page, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!page.TryValidate(TryParseAfter, "", out var start, out var problem))
+        {
+            return problem;
+        }
+
+        if (start.Csv)
+        {
+            return StudentCsv.List(store);
+        }
+
+        var rows = await store.ListStudentsAsync(start.After, start.Limit + 1, cancellationToken);
+        return TypedResults.Ok(Paging.Build(
+            rows, start.Limit, StudentResponses.AsSummary, last => $"/students?after={Uri.EscapeDataString(last.StudentId)}&limit={start.Limit}"));
+    }
+
+    private static async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult, CsvResult>> GetStudent(
+        string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken)
+    {
+        var id = ExactId(context, studentId);
+        if (StudentIds.Problem(id) is { } problem)
+        {
+            return Problems.Invalid("studentId", problem);
+        }
+
+        if (CsvResult.IsWanted(context.Request))
+        {
+            return StudentCsv.One(store, id);
+        }
+
+        var student = (await store.GetStudentAsync(id, cancellationToken)).AsDetails(id);
+        return student is null
+            ? Problems.NotFound($"No results are recorded for student '{id}'.")
+            : TypedResults.Ok(student);
+    }
+
+    private static bool TryParseAfter(string text, out string studentId, [NotNullWhen(false)] out string? error)
+    {
+        studentId = text;
+        error = StudentIds.Problem(text) is { } problem ? $"after must be a student id: {problem}." : null;
+        return error is null;
     }
 
     /// <summary>

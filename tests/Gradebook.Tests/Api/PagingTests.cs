@@ -1,8 +1,13 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Gradebook.Api;
+using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.Api;
 
-public class PagingTests
+public sealed class PagingTests(ApiHost api) : IClassFixture<ApiHost>
 {
     [Theory]
     [InlineData(null, 100)]
@@ -44,5 +49,39 @@ public class PagingTests
     {
         Assert.Null(Paging.Build([1, 2], 2, row => row, last => $"after={last}").Next);
         Assert.Null(Paging.Build(new List<int>(), 2, row => row, last => $"after={last}").Next);
+    }
+
+    [Theory]
+    [InlineData("/students?format=csv&limit=abc", "limit")]
+    [InlineData("/exams?format=csv&limit=abc", "limit")]
+    [InlineData("/students?format=csv&limit=0", "limit")]
+    [InlineData("/exams?format=CSV&limit=1001", "limit")]
+    [InlineData("/students?format=csv&after=%0A", "after")]
+    [InlineData("/exams?format=csv&after=x", "after")]
+    public async Task A_csv_list_checks_its_paging_parameters_like_a_json_list(string url, string parameter)
+    {
+        using var response = await api.Client.GetAsync(url);
+
+        await AssertInvalidAsync(response, parameter);
+    }
+
+    [Theory]
+    [InlineData("/students?limit=abc")]
+    [InlineData("/exams?limit=abc")]
+    public async Task A_list_asked_for_as_csv_by_accept_checks_its_limit_too(string url)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/csv"));
+        using var response = await api.Client.SendAsync(request);
+
+        await AssertInvalidAsync(response, "limit");
+    }
+
+    private static async Task AssertInvalidAsync(HttpResponseMessage response, string parameter)
+    {
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), $"The problem does not name {parameter}: {problem}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gradebook.Api;
 using Gradebook.Exams;
 
 namespace Gradebook.Tests.Exams;
@@ -80,7 +79,7 @@ public sealed class DistributionTests
     [Fact]
     public void The_aggregate_is_in_percent_and_prints_whole_numbers_with_a_decimal_point()
     {
-        var json = JsonSerializer.Serialize(ResultAggregate.Of(Distribution.Of([0.65])), GradebookJsonContext.Default.ResultAggregate);
+        var json = JsonSerializer.Serialize(ResultAggregate.Of(Distribution.Of([0.65])), ExamsJsonContext.Default.ResultAggregate);
 
         Assert.Equal("""{"mean":65.0,"stddev":0.0,"min":65.0,"max":65.0,"p25":65.0,"p50":65.0,"p75":65.0,"count":1}""", json);
     }
@@ -90,7 +89,7 @@ public sealed class DistributionTests
     {
         // 0.57 * 100 is 56.99999999999999 in binary floating point; Python statistics.pstdev agrees on 18.4196620658.
         var aggregate = ResultAggregate.Of(Distribution.Of([0.57, 2.0 / 3, 1]));
-        var json = JsonSerializer.Serialize(aggregate, GradebookJsonContext.Default.ResultAggregate);
+        var json = JsonSerializer.Serialize(aggregate, ExamsJsonContext.Default.ResultAggregate);
 
         Assert.Equal(
             """{"mean":74.5555555556,"stddev":18.4196620658,"min":57.0,"max":100.0,"p25":61.8333333333,"p50":66.6666666667,"p75":83.3333333333,"count":3}""",

@@ -206,21 +206,20 @@ public sealed class MarkrReaderTests
         var bytes = Markr.Bytes(Markr.Document(Markr.Result("1", 1, 1, 2))).ToList();
         bytes.InsertRange(bytes.IndexOf((byte)'1'), [0xC3, 0x28]);
 
-        var (results, rejection) = MarkrReader.Read([.. bytes]);
-
-        Assert.Null(results);
-        Assert.Equal(ImportRejectionReason.MalformedXml, rejection!.Reason);
+        Assert.False(MarkrReader.TryRead([.. bytes], out _, out var rejection));
+        Assert.Equal(ImportRejectionReason.MalformedXml, rejection.Reason);
     }
 
     [Fact]
     public void A_document_in_another_declared_encoding_is_read_in_that_encoding()
     {
         var text = Markr.Document(Markr.Result("1", 1, 1, 2, firstName: "José")).Replace("UTF-8", "ISO-8859-1", StringComparison.Ordinal);
-        var (latin1, _) = MarkrReader.Read(Encoding.Latin1.GetBytes(text));
-        var (utf16, _) = MarkrReader.Read([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text.Replace("ISO-8859-1", "UTF-16", StringComparison.Ordinal))]);
+        Assert.True(MarkrReader.TryRead(Encoding.Latin1.GetBytes(text), out var latin1, out _));
+        Assert.True(MarkrReader.TryRead(
+            [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text.Replace("ISO-8859-1", "UTF-16", StringComparison.Ordinal))], out var utf16, out _));
 
-        Assert.Equal("José", Assert.Single(latin1!).FirstName);
-        Assert.Equal("José", Assert.Single(utf16!).FirstName);
+        Assert.Equal("José", Assert.Single(latin1).FirstName);
+        Assert.Equal("José", Assert.Single(utf16).FirstName);
     }
 
     [Fact]
@@ -273,16 +272,14 @@ public sealed class MarkrReaderTests
 
     private static IReadOnlyList<MarkrResult> Read(string document)
     {
-        var (results, rejection) = MarkrReader.Read(Markr.Bytes(document));
-        Assert.Null(rejection);
-        return results!;
+        Assert.True(MarkrReader.TryRead(Markr.Bytes(document), out var results, out var rejection), rejection?.Message);
+        return results;
     }
 
     private static ImportRejection Rejected(string document, ImportRejectionReason reason)
     {
-        var (results, rejection) = MarkrReader.Read(Markr.Bytes(document));
-        Assert.Null(results);
-        Assert.Equal(reason, rejection!.Reason);
+        Assert.False(MarkrReader.TryRead(Markr.Bytes(document), out _, out var rejection));
+        Assert.Equal(reason, rejection.Reason);
         return rejection;
     }
 }
