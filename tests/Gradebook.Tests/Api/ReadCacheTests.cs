@@ -1,5 +1,6 @@
 using System.Text;
 using Gradebook.Api;
+using Gradebook.Tests.Support;
 using Microsoft.AspNetCore.Http;
 
 namespace Gradebook.Tests.Api;
@@ -44,15 +45,7 @@ public sealed class ReadCacheTests : IDisposable
         Assert.Equal(1, _cache.Count);
     }
 
-    private async Task EvictedAsync(int expected)
-    {
-        for (var wait = 0; _cache.Count != expected && wait < 500; wait++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.Equal(expected, _cache.Count);
-    }
+    private async Task EvictedAsync(int expected) => await Eventually.Until(() => Task.FromResult(_cache.Count), count => count == expected);
 
     private async Task<string> GetAsync(string path)
     {

@@ -67,7 +67,7 @@ public sealed class CrashSafetyTests : IDisposable
         using (var first = GradebookProcess.Start(Environment(emulator)))
         {
             await Eventually.Until(() => store.GetFeedAsync(source, CancellationToken.None), c => c?.Received >= 5_000);
-            Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(0, await first.TerminateAsync(TimeSpan.FromSeconds(60)));
             Assert.Matches(@"Stopped ingesting feed .*; 0 events left uncommitted", first.Output);
         }
 

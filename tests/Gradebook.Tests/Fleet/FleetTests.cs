@@ -110,7 +110,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
 
         instances["d"] = Start("d", database, feeds);
 
-        var fleet = await FleetAsync(instances["a"], f => f.Count == 4 && f.Values.All(v => v.Count == 1), TimeSpan.FromSeconds(30));
+        var fleet = await FleetAsync(instances["a"], f => f.Count == 4 && f.Values.All(v => v.Count == 1));
         Assert.Equal(feeds.Select(f => f.Name).Order(StringComparer.Ordinal), fleet.Values.SelectMany(v => v).Order(StringComparer.Ordinal));
         await Eventually.Until(
             () => Task.FromResult(string.Concat(instances.Values.Select(i => i.Process.Output))),
@@ -181,12 +181,11 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
                 return report?.GetProperty("feeds").EnumerateArray()
                     .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("owner").GetString()) ?? [];
             },
-            o => o.Count > 0 && done(o),
-            TimeSpan.FromSeconds(60));
+            o => o.Count > 0 && done(o));
 
     /// <summary>The feeds each live instance owns, as <c>/fleet</c> reports it, once <paramref name="done"/> holds.</summary>
     private static Task<Dictionary<string, List<string>>> FleetAsync(
-        Instance instance, Func<Dictionary<string, List<string>>, bool> done, TimeSpan? timeout = null) =>
+        Instance instance, Func<Dictionary<string, List<string>>, bool> done) =>
         Eventually.Until(
             async () =>
             {
@@ -195,8 +194,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
                     i => i.GetProperty("id").GetString()!,
                     i => i.GetProperty("feeds").EnumerateArray().Select(f => f.GetString()!).ToList()) ?? [];
             },
-            done,
-            timeout ?? TimeSpan.FromSeconds(60));
+            done);
 
     /// <summary>Waits for a line in the instance's log (the console logger writes from a queue of its own).</summary>
     private static async Task<string> LoggedAsync(Instance instance, string text, Instance? other = null)
@@ -234,8 +232,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
                 command.Parameters.AddWithValue("source", feed);
                 return (long)(await command.ExecuteScalarAsync())!;
             },
-            received => received >= events,
-            TimeSpan.FromSeconds(60));
+            received => received >= events);
     }
 
     /// <summary>
@@ -256,8 +253,7 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
                     cursor.Parameters.AddWithValue("source", feed.Name);
                     return await cursor.ExecuteScalarAsync() as string;
                 },
-                id => id == last,
-                TimeSpan.FromMinutes(2));
+                id => id == last);
 
             await using var counts = new NpgsqlCommand(
                 """

@@ -5,7 +5,7 @@ internal static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
         while (true)
         {
             var value = await probe();
