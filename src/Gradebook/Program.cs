@@ -73,11 +73,11 @@ else
 var started = false;
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
 
-var app = builder.Build();
+WebApplication app;
 try
 {
     // Settings and the database are checked before the server starts, so a bad one stops start-up with one clear line.
-    ValidateSettings(app.Services);
+    app = BuildValidated(builder);
     if (!emulatorOnly)
     {
         var version = await app.Services.GetRequiredService<Migrations>().MigrateAsync(CancellationToken.None);
@@ -157,12 +157,15 @@ static async Task<int> CannotStartAsync(string problem)
     return 1;
 }
 
-static void ValidateSettings(IServiceProvider services)
+static WebApplication BuildValidated(WebApplicationBuilder builder)
 {
     try
     {
-        services.GetService<IStartupValidator>()?.Validate();
-        services.GetService<FeedCatalog>();
+        // Building reads settings too: the host's shutdown timeout is taken from the feeds' drain timeouts.
+        var app = builder.Build();
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        app.Services.GetService<FeedCatalog>();
+        return app;
     }
     catch (InvalidOperationException e) when (e.TargetSite?.DeclaringType == typeof(ConfigurationBinder))
     {
