@@ -24,9 +24,11 @@ internal sealed class FeedBodyStream(Stream inner, int maxEventBytes, TimeSpan r
     private bool _afterCarriageReturn;
 
     /// <summary>
-    /// True from the moment an event is cut off until this stream returns the feed's bytes again: while the parser
-    /// dispatches the cut event, which it does before it reads on (it dispatches an event when it processes the blank
-    /// line that ends it, and the closing bytes come in a read of their own).
+    /// True from the read that hands out a cut event's closing bytes until this stream returns the feed's bytes again:
+    /// while the parser dispatches the cut event. The parser dispatches an event when it processes the blank line that
+    /// ends it, and it processes every whole line it has before it reads on; so the events that ended in the read that
+    /// held the cut are dispatched before the flag is raised, and the cut event (whose blank line is in the closing
+    /// bytes, a read of their own) after it.
     /// </summary>
     public bool ClosingOversizedEvent { get; private set; }
 
@@ -39,6 +41,7 @@ internal sealed class FeedBodyStream(Stream inner, int maxEventBytes, TimeSpan r
                 var n = Math.Min(destination.Length, _close.Length - _injected);
                 _close.AsSpan(_injected, n).CopyTo(destination.Span);
                 _injected += n;
+                ClosingOversizedEvent = true;
                 return n;
             }
 
@@ -87,7 +90,6 @@ internal sealed class FeedBodyStream(Stream inner, int maxEventBytes, TimeSpan r
                 _skipping = true;
                 _close = _lineBytes > 0 ? CloseMidLine : CloseAtLineStart;
                 _injected = 0;
-                ClosingOversizedEvent = true;
                 break;
             }
         }

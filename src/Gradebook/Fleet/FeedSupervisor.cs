@@ -28,6 +28,9 @@ internal sealed partial class FeedSupervisor(
 {
     private readonly FleetOptions _options = options.Value;
     private readonly Dictionary<string, Owned> _owned = new(StringComparer.Ordinal);
+
+    /// <summary>Feeds whose ingestion failed here with a fault that is not transient: not taken again until a restart.</summary>
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
     private volatile FleetView _view = FleetView.Empty;
 
     public string InstanceId { get; } = options.Value.ResolveInstanceId();
@@ -138,7 +141,7 @@ internal sealed partial class FeedSupervisor(
                 break;
             }
 
-            if (!OwnedFeeds.Contains(feed.Name) && await engine.TryLeaseFeedAsync(feed.Name, stoppingToken) is { } lease)
+            if (!OwnedFeeds.Contains(feed.Name) && !_failed.Contains(feed.Name) && await engine.TryLeaseFeedAsync(feed.Name, stoppingToken) is { } lease)
             {
                 await StartAsync(feed, lease, feed.Url ?? emulator!, stoppingToken);
             }
@@ -251,9 +254,16 @@ internal sealed partial class FeedSupervisor(
         {
             // Stopped before it had begun (the host stopping as it started): ended, and let go like any other.
         }
+        catch (Exception e) when (TransientFaults.IsTransient(e))
+        {
+            LogIngestionInterrupted(name, e.Message);
+        }
         catch (Exception e)
         {
+            // It would fail the same way at every heartbeat: said once, shown as failing, and left alone until a restart.
             LogIngestionFailed(e, name);
+            owned.Feed.Status.CommitFailed(e.Message, failing: true, time.GetUtcNow());
+            _failed.Add(name);
         }
 
         if (!lost)
@@ -299,11 +309,14 @@ internal sealed partial class FeedSupervisor(
     [LoggerMessage(Level = LogLevel.Information, Message = "Giving feed {Feed} back: this instance holds more than its share")]
     private partial void LogGaveBack(string feed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Released feed {Feed}: every event received was committed, and another instance may take it")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released feed {Feed}: another instance may take it, resuming after its last committed event")]
     private partial void LogReleased(string feed);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ingesting feed {Feed} failed")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ingesting feed {Feed} failed with a fault that is not transient: it is not taken again by this instance until Gradebook is restarted")]
     private partial void LogIngestionFailed(Exception exception, string feed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingesting feed {Feed} was interrupted ({Reason}); it is taken again at a heartbeat")]
+    private partial void LogIngestionInterrupted(string feed, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The fleet's records cannot be reached ({Reason}); trying again at every heartbeat")]
     private partial void LogFleetUnreachable(string reason);

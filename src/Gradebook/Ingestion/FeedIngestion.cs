@@ -208,29 +208,31 @@ internal sealed partial class FeedIngestion(
         var batch = new List<FeedEvent>(_options.BatchSize);
         try
         {
-            while (await queue.WaitToReadAsync(drain))
+            try
             {
-                while (batch.Count < _options.BatchSize && queue.TryRead(out var e))
+                while (await queue.WaitToReadAsync(drain))
                 {
-                    batch.Add(e);
-                }
-
-                if (!await CommitAsync(batch, drain))
-                {
-                    // Not transient: the same batch would fail the same way. Hold everything received (the full queue
-                    // stops the reader) until the host stops; the next start reads it again from the feed.
-                    try
+                    while (batch.Count < _options.BatchSize && queue.TryRead(out var e))
                     {
-                        await Task.Delay(Timeout.InfiniteTimeSpan, stopping);
-                    }
-                    catch (OperationCanceledException)
-                    {
+                        batch.Add(e);
                     }
 
-                    return;
-                }
+                    if (!await CommitAsync(batch, drain))
+                    {
+                        await ParkAsync(stopping);
+                        return;
+                    }
 
-                batch.Clear();
+                    batch.Clear();
+                }
+            }
+            catch (Exception e) when (e is not FeedLeaseLostException && !(e is OperationCanceledException && drain.IsCancellationRequested))
+            {
+                // Anything else the writer meets is a bug: said once, shown as failing, never retried.
+                _status.CommitFailed(e.Message, failing: true, time.GetUtcNow());
+                metrics.CommitFailed(feed.Name, transient: false);
+                LogWriterFailed(e, feed.Name);
+                await ParkAsync(stopping);
             }
         }
         catch (FeedLeaseLostException)
@@ -238,6 +240,30 @@ internal sealed partial class FeedIngestion(
             // Nothing more of this feed may be committed here: stop reading at once, keep nothing of what is queued.
             await lost.CancelAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// After a fault that is not retried: holds everything received (the full queue stops the reader) until the host
+    /// stops, and the next start reads it again from the feed. Meanwhile it watches the lease, so a feed another
+    /// instance has taken is let go rather than held here for ever.
+    /// </summary>
+    private async Task ParkAsync(CancellationToken stopping)
+    {
+        var policy = new ReconnectPolicy(_options.ReconnectDelay, _options.MaxReconnectDelay, new Random());
+        try
+        {
+            for (var attempt = 0; ; attempt++)
+            {
+                await Task.Delay(policy.Delay(attempt, null), time, stopping);
+                if (await lease.IsLostAsync(stopping))
+                {
+                    throw new FeedLeaseLostException(feed.Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
         }
     }
 
@@ -258,7 +284,7 @@ internal sealed partial class FeedIngestion(
                 await writer.WriteFeedBatchAsync(lease, batch, drain);
                 break;
             }
-            catch (Exception e) when (e is not (FeedLeaseLostException or OperationCanceledException))
+            catch (Exception e) when (e is not FeedLeaseLostException && !(e is OperationCanceledException && drain.IsCancellationRequested))
             {
                 if (await lease.IsLostAsync(drain))
                 {
@@ -323,6 +349,9 @@ internal sealed partial class FeedIngestion(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Source} is failing: committing a batch of {Count} {EventNoun} failed with a fault that is not transient, so it is not retried; ingestion of this feed is paused until the fault is fixed and Gradebook restarted, which then reads the feed again from its last committed event")]
     private partial void LogCommitFailedPermanently(Exception exception, string source, int count, string eventNoun);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Feed {Source} is failing: its writer met a fault it cannot handle, so ingestion of this feed is paused until Gradebook is restarted, which then reads the feed again from its last committed event")]
+    private partial void LogWriterFailed(Exception exception, string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feed {Source} recovered: a batch committed after {Failures} failed attempts")]
     private partial void LogRecovered(string source, int failures);

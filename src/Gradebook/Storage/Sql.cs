@@ -24,11 +24,11 @@ internal sealed class SqlFile(string path)
     public string For(SqlDialect dialect) => _text.GetOrAdd(dialect, d =>
         Sql.Read(DialectPath(d)) ?? Sql.Read(Path) ?? throw new InvalidOperationException($"No SQL file '{Path}' is embedded for {d}."));
 
-    /// <summary>Whether this file exists for <paramref name="dialect"/>, in its own folder or the shared one.</summary>
+    /// <summary>Whether this file exists for <paramref name="dialect"/>, in its own name.engine.sql or the shared name.sql.</summary>
     public bool ExistsFor(SqlDialect dialect) => Sql.Read(DialectPath(dialect)) is not null || Sql.Read(Path) is not null;
 
     /// <summary><c>writes/x.sql</c> for SQLite is <c>writes/x.sqlite.sql</c>.</summary>
-    public string DialectPath(SqlDialect dialect) => $"{Path[..^".sql".Length]}.{Sql.Folder(dialect)}.sql";
+    private string DialectPath(SqlDialect dialect) => $"{Path[..^".sql".Length]}.{Sql.Folder(dialect)}.sql";
 
     public override string ToString() => Path;
 }

@@ -29,6 +29,9 @@ internal sealed class SqliteEngine : StoreEngine
     /// </summary>
     public const long DefaultWalLimitBytes = 128L << 20;
 
+    /// <summary>How long a feed's batch waits for SQLite's write lock before the attempt counts as failed.</summary>
+    public const int FeedLockWaitSeconds = 2;
+
     private readonly long _walLimitBytes;
     private readonly string _connectionString;
     private readonly string _feedConnectionString;
@@ -53,7 +56,10 @@ internal sealed class SqliteEngine : StoreEngine
         }
 
         _connectionString = builder.ToString();
-        _feedConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        // A feed's commit waits this long for another writer's lock (a document's import, a rebuild), then fails as
+        // transient and is tried again by the ingestion, which counts it: a lock held for long shows as a failing feed
+        // within seconds, where SQLite's default of 30 s a try would hide it for minutes and outlast a bounded drain.
+        _feedConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false, DefaultTimeout = FeedLockWaitSeconds }.ToString();
         DataSource = builder.DataSource;
         _insertRejectedEvents = Text(Sql.InsertRejectedEvents);
         _stageResults = Text(Sql.StageResults);

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Gradebook.Storage;
 
@@ -23,10 +22,12 @@ internal static class TransientFaults
     {
         SqliteException e => e.SqliteErrorCode is SqliteBusy or SqliteLocked or SqliteIoError or SqliteFull,
 
-        // Npgsql's own judgement: a lost or refused connection, a serialization failure, a deadlock, a lock or
-        // statement timeout, the server shutting down or out of resources.
-        NpgsqlException e => e.IsTransient,
+        // The driver's own judgement; Npgsql's: a lost or refused connection, a serialization failure, a deadlock, a
+        // lock or statement timeout, the server shutting down or out of resources.
         DbException e => e.IsTransient,
+
+        // A missing file or folder is a setting to fix, not a fault that passes.
+        FileNotFoundException or DirectoryNotFoundException => false,
         TimeoutException or IOException or SocketException => true,
         _ => false,
     };

@@ -52,6 +52,19 @@ public class FeedBodyStreamTests
     }
 
     [Fact]
+    public async Task A_short_event_read_together_with_the_start_of_an_oversized_one_is_kept()
+    {
+        // Both events arrive in one read of the parser's; the short one ends before the cut.
+        var wire = Encoding.UTF8.GetBytes($"id: 1\ndata: before\n\nid: 2\ndata: {new string('x', 400)}\n\nid: 3\ndata: after\n\n");
+
+        var events = await ReadAsync(wire, 256);
+
+        Assert.Equal(["1", "2", "3"], events.Select(e => e.EventId));
+        Assert.Equal([null, RejectionReason.OversizedEvent, null], events.Select(e => e.Rejection?.Reason));
+        Assert.Equal("before", events[0].Data);
+    }
+
+    [Fact]
     public async Task An_event_cut_off_before_any_data_line_is_still_recorded()
     {
         var wire = Encoding.UTF8.GetBytes($"id: 1\nevent: {new string('t', 5000)}\ndata: x\n\nid: 2\ndata: after\n\n");
