@@ -99,8 +99,12 @@ internal sealed partial class ChangeFeed(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var nextTrim = time.GetUtcNow();
+        var retry = new ReconnectPolicy(_options.PollInterval, TimeSpan.FromSeconds(30), new Random());
+        var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var delay = _options.PollInterval;
+            var failedNow = false;
             try
             {
                 if (time.GetUtcNow() >= nextTrim)
@@ -119,12 +123,7 @@ internal sealed partial class ChangeFeed(
                 {
                     if (_tail >= 0)
                     {
-                        lock (_gate)
-                        {
-                            _window.Clear();
-                            _floor = long.MaxValue;
-                            _tail = -1;
-                        }
+                        DropWindow();
                     }
                 }
                 else if (_tail < 0)
@@ -150,14 +149,35 @@ internal sealed partial class ChangeFeed(
                     }
                 }
             }
+            catch (Exception e) when (e is not OperationCanceledException && TransientFaults.IsTransient(e))
+            {
+                // Tried again with backoff, and said once until a read succeeds.
+                if (failures == 0)
+                {
+                    LogReadFailed(logger, e);
+                }
+
+                delay = retry.Delay(failures++, null);
+                failedNow = true;
+            }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogReadFailed(logger, e);
+                // A bug would fail the same way every time: said once, and the window is given up. Live clients go on
+                // reading the store themselves, at each heartbeat.
+                LogWindowAbandoned(logger, e);
+                DropWindow();
+                return;
+            }
+
+            if (failures > 0 && !failedNow)
+            {
+                LogReadRecovered(logger, failures);
+                failures = 0;
             }
 
             try
             {
-                await Task.Delay(_options.PollInterval, time, stoppingToken);
+                await Task.Delay(delay, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -212,6 +232,23 @@ internal sealed partial class ChangeFeed(
     [LoggerMessage(Level = LogLevel.Information, Message = "Change log trimmed: {Removed} changes removed, the newest {Kept} kept")]
     private static partial void LogTrimmed(ILogger logger, int removed, long kept);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The change log could not be read; trying again")]
+    /// <summary>Forgets the window: until it is read again, every live client reads the store itself.</summary>
+    private void DropWindow()
+    {
+        lock (_gate)
+        {
+            _window.Clear();
+            _floor = long.MaxValue;
+            _tail = -1;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The change log could not be read; trying again with backoff")]
     private static partial void LogReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The change log can be read again, after {Failures} failed reads")]
+    private static partial void LogReadRecovered(ILogger logger, int failures);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reading the change log failed with a fault that is not transient: the live window is given up, and live clients read the store at each heartbeat until Gradebook is restarted")]
+    private static partial void LogWindowAbandoned(ILogger logger, Exception exception);
 }
