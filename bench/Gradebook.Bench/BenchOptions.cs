@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Gradebook.Bench;
 
 /// <summary>Command-line settings shared by the scenarios; each scenario has its own defaults for what is not given.</summary>
-internal sealed record BenchOptions(long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines, int Repeat = 1)
+internal sealed record BenchOptions(long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines, int Repeat = 1, int? Freezes = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -12,6 +12,7 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
         var results = Path.Combine(RepositoryRoot(), "bench", "results");
         var engines = Workload.DefaultEngines;
         var repeat = 1;
+        int? freezes = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -28,6 +29,9 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
                 case "--engines":
                     engines = args[++i].Split(',');
                     break;
+                case "--freezes":
+                    freezes = int.Parse(args[++i], CultureInfo.InvariantCulture);
+                    break;
                 case "--repeat":
                     repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -36,7 +40,7 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
             }
         }
 
-        return new BenchOptions(events, seconds, results, engines, repeat);
+        return new BenchOptions(events, seconds, results, engines, repeat, freezes);
     }
 
     private static string RepositoryRoot()

@@ -6,9 +6,9 @@ using Npgsql;
 namespace Gradebook.Bench;
 
 /// <summary>
-/// A fleet on one PostgreSQL server: how long a feed goes without an owner when its owner is killed (kill -9) or
-/// stopped (SIGTERM), over many hand-overs; and how ingest over three feeds scales with one, two and three instances,
-/// with the CPU the instances spend per event.
+/// A fleet on one PostgreSQL server: how long a feed goes without an owner when its owner is killed (kill -9), stopped
+/// (SIGTERM) or frozen (SIGSTOP, as a hung process or a frozen VM), over many hand-overs; and how ingest over three feeds
+/// scales with one, two and three instances, with the CPU the instances spend per event.
 /// </summary>
 internal static class FleetBenchmark
 {
@@ -17,14 +17,14 @@ internal static class FleetBenchmark
     public static async Task<Report> RunAsync(BenchOptions options)
     {
         var report = new Report("fleet", ["measure", "instances", "feeds", "n", "median", "max", "unit", "ev/s", "CPU µs/event"]);
-        await HandOversAsync(report, rounds: (int)(options.Events ?? 10));
+        await HandOversAsync(report, rounds: (int)(options.Events ?? 10), freezes: options.Freezes ?? 10);
         await ScalingAsync(report, eventsPerFeed: 200_000);
-        report.Note("Hand-over: from the owner's death (kill -9) or exit (SIGTERM, after it drained and released) to the first batch the next owner commits; heartbeat every 0.5 s.");
+        report.Note("Hand-over: from the owner's death (kill -9), exit (SIGTERM, after it drained and released) or freeze (SIGSTOP) to the first batch the next owner commits; heartbeat every 0.5 s, Fleet:InstanceTimeout 5 s.");
         report.Note("CPU: user + system time of the Gradebook processes only (the PostgreSQL server's is not counted), over events committed.");
         return report;
     }
 
-    private static async Task HandOversAsync(Report report, int rounds)
+    private static async Task HandOversAsync(Report report, int rounds, int freezes)
     {
         using var directory = new TempDirectory();
         var (store, settings) = await Workload.FreshStoreAsync("postgres", directory);
@@ -34,33 +34,39 @@ internal static class FleetBenchmark
         var instances = new List<GradebookProcess> { await StartStandbyAsync(settings), await StartStandbyAsync(settings) };
         try
         {
-            foreach (var kill in new[] { true, false })
+            foreach (var (loss, count) in new[] { (Loss.Kill, rounds), (Loss.Terminate, rounds), (Loss.Freeze, freezes) })
             {
                 var times = new List<double>();
-                for (var round = 0; round < rounds; round++)
+                for (var round = 0; round < count; round++)
                 {
                     var (owner, received) = await OwnerAsync(connectionString, _ => true);
                     var victim = instances.Single(i => i.Output.Contains($"Instance {owner} joined", StringComparison.Ordinal));
                     var clock = Stopwatch.StartNew();
-                    if (kill)
+                    await (loss switch
                     {
-                        await victim.KillAsync();
-                    }
-                    else
-                    {
-                        await victim.TerminateAsync(TimeSpan.FromSeconds(60));
-                    }
+                        Loss.Kill => victim.KillAsync(),
+                        Loss.Terminate => victim.TerminateAsync(TimeSpan.FromSeconds(60)),
+                        _ => victim.FreezeAsync(),
+                    });
 
                     var gone = clock.Elapsed;
                     await OwnerAsync(connectionString, s => s.Owner is { } o && o != owner && s.Received > received);
                     times.Add((clock.Elapsed - gone).TotalSeconds);
                     instances.Remove(victim);
+
+                    // A frozen owner is killed here, once the hand-over is measured.
                     victim.Dispose();
                     instances.Add(await StartStandbyAsync(settings));
                 }
 
                 times.Sort();
-                report.Add(kill ? "hand-over after kill -9" : "hand-over after SIGTERM", 2, 1, times.Count, times[times.Count / 2], times[^1], "s", "", "");
+                var measure = loss switch
+                {
+                    Loss.Kill => "hand-over after kill -9",
+                    Loss.Terminate => "hand-over after SIGTERM",
+                    _ => "hand-over after SIGSTOP (frozen)",
+                };
+                report.Add(measure, 2, 1, times.Count, times[times.Count / 2], times[^1], "s", "", "");
             }
         }
         finally
@@ -72,6 +78,13 @@ internal static class FleetBenchmark
 
             await store.DisposeAsync();
         }
+    }
+
+    private enum Loss
+    {
+        Kill,
+        Terminate,
+        Freeze,
     }
 
     /// <summary>An instance that has joined the fleet and heartbeated a few times, so a hand-over does not wait for it to start.</summary>

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Gradebook.Ingestion;
@@ -13,7 +14,8 @@ namespace Gradebook.Fleet;
 /// gives back feeds so that it holds at most its share, ceil(feeds / instances): a feed it can lease (nobody holds it)
 /// is ingested here; a feed over its share is drained, committed and let go, for another instance to take. Each
 /// instance prefers feeds in its own order (rendezvous hashing), so instances reach for different feeds. Stopping
-/// drains and lets go of every feed, so a standby takes each over at its next heartbeat.
+/// drains and lets go of every feed, so a standby takes each over at its next heartbeat. A feed whose owner hangs
+/// (silent past <c>Fleet:InstanceTimeout</c>) is taken away from it, where the engine can end the session holding it.
 /// </summary>
 internal sealed partial class FeedSupervisor(
     FeedCatalog catalog,
@@ -31,6 +33,9 @@ internal sealed partial class FeedSupervisor(
 
     /// <summary>Feeds whose ingestion failed here with a fault that is not transient: not taken again until a restart.</summary>
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
+
+    // What was last said about a feed held by a hung owner that could not be taken from it, so it is said once.
+    private readonly Dictionary<string, string> _saidHeld = new(StringComparer.Ordinal);
     private volatile FleetView _view = FleetView.Empty;
 
     public string InstanceId { get; } = options.Value.ResolveInstanceId();
@@ -113,7 +118,7 @@ internal sealed partial class FeedSupervisor(
     /// <summary>One heartbeat: say this instance is alive, count the fleet, reap ended ingestions, then take or give back feeds.</summary>
     private async Task BalanceAsync(Uri? emulator, bool takeFeeds, CancellationToken stoppingToken)
     {
-        await fleet.HeartbeatAsync(InstanceId, stoppingToken);
+        await fleet.HeartbeatAsync(InstanceId, LeaseSessions(), stoppingToken);
         var instances = await fleet.LiveInstancesAsync(_options.InstanceTimeout, stoppingToken);
         var owners = (await fleet.FeedOwnersAsync(stoppingToken)).ToDictionary(o => o.Source, o => o.Owner, StringComparer.Ordinal);
         _view = new FleetView(instances, owners);
@@ -141,15 +146,84 @@ internal sealed partial class FeedSupervisor(
                 break;
             }
 
-            if (!OwnedFeeds.Contains(feed.Name) && !_failed.Contains(feed.Name) && await engine.TryLeaseFeedAsync(feed.Name, stoppingToken) is { } lease)
+            if (!OwnedFeeds.Contains(feed.Name) && !_failed.Contains(feed.Name) && await TryTakeAsync(feed.Name, stoppingToken) is { } lease)
             {
                 await StartAsync(feed, lease, feed.Url ?? emulator!, stoppingToken);
             }
         }
     }
 
+    /// <summary>
+    /// Takes a feed's lease, or returns null while a live instance holds it. A lease whose owner hangs (no heartbeat
+    /// within <c>Fleet:InstanceTimeout</c>, and its session as quiet) is taken away from it: the server ends the owner's
+    /// session, which releases the lease and fails any batch it had in flight, and this instance waits up to one
+    /// heartbeat for the session to let go. A SQLite lease is a lock file that only its process's end releases: said once.
+    /// </summary>
+    private async Task<FeedLease?> TryTakeAsync(string feed, CancellationToken stoppingToken)
+    {
+        if (await engine.TryLeaseFeedAsync(feed, TimeSpan.Zero, stoppingToken) is { } lease)
+        {
+            return lease;
+        }
+
+        if (!fleet.CanEndHungLeases)
+        {
+            if (_view.Owners.GetValueOrDefault(feed) is { } owner && _view.OwnerOf(feed) is null && SayOnce(feed, owner))
+            {
+                LogHeldByHungProcess(feed, owner, _options.InstanceTimeout.TotalSeconds);
+            }
+
+            return null;
+        }
+
+        EndedLease? ended;
+        try
+        {
+            ended = await fleet.EndHungLeaseAsync(feed, _options.InstanceTimeout, stoppingToken);
+        }
+        catch (DbException e) when (!TransientFaults.IsTransient(e))
+        {
+            // Most likely a role that may not end another role's session; retried every heartbeat, said once.
+            if (SayOnce(feed, e.Message))
+            {
+                LogCannotEndHungLease(feed, e.Message);
+            }
+
+            return null;
+        }
+
+        if (ended is null)
+        {
+            return null;
+        }
+
+        LogEndedHungLease(feed, ended.Owner ?? "no instance", ended.Pid, ended.QuietSeconds);
+        return await engine.TryLeaseFeedAsync(feed, _options.HeartbeatInterval, stoppingToken);
+    }
+
+    private bool SayOnce(string feed, string what)
+    {
+        if (_saidHeld.GetValueOrDefault(feed) == what)
+        {
+            return false;
+        }
+
+        _saidHeld[feed] = what;
+        return true;
+    }
+
+    /// <summary>The server sessions holding this instance's leases, named in its heartbeat: while it is alive, no standby ends them.</summary>
+    private int[] LeaseSessions()
+    {
+        lock (_owned)
+        {
+            return [.. _owned.Values.Select(o => o.Lease.SessionPid).OfType<int>()];
+        }
+    }
+
     private async Task StartAsync(IngestedFeed feed, FeedLease lease, Uri url, CancellationToken stoppingToken)
     {
+        _saidHeld.Remove(feed.Name);
         string? previousOwner;
         try
         {
@@ -305,6 +379,15 @@ internal sealed partial class FeedSupervisor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took over feed {Feed} from {PreviousOwner}")]
     private partial void LogTookOver(string feed, string previousOwner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ended the session holding the lease of feed {Feed} (server process {Pid}, quiet for {QuietSeconds:F1} s, last named by {Owner}): no instance alive within Fleet:InstanceTimeout names it, so this instance takes the feed over")]
+    private partial void LogEndedHungLease(string feed, string owner, int pid, double quietSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feed {Feed} is held by {Owner}, which has not said it is alive for {TimeoutSeconds:F1} s; a SQLite lease is a lock file that only the end of its process releases, so the feed waits until that process resumes or is killed")]
+    private partial void LogHeldByHungProcess(string feed, string owner, double timeoutSeconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot take feed {Feed} from its hung owner: ending the session that holds its lease failed ({Reason}); every instance needs the same database role, or pg_signal_backend and pg_read_all_stats (README: A fleet of instances)")]
+    private partial void LogCannotEndHungLease(string feed, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Giving feed {Feed} back: this instance holds more than its share")]
     private partial void LogGaveBack(string feed);

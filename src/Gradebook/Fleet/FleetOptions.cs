@@ -15,7 +15,10 @@ internal sealed class FleetOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>An instance silent for this long is no longer counted when feeds are shared out.</summary>
+    /// <summary>
+    /// An instance silent for this long is no longer counted when feeds are shared out; on PostgreSQL, a standby then
+    /// ends the sessions holding its leases once they too have been quiet this long, and takes its feeds over.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan InstanceTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -16,6 +16,12 @@ internal abstract class FeedLease(string feed) : IAsyncDisposable
 {
     public string Feed { get; } = feed;
 
+    /// <summary>
+    /// The database server's process that holds the lease (a PostgreSQL session's <c>pg_backend_pid()</c>), named in
+    /// every heartbeat so that a standby can end it should this instance hang; null where no server session holds it.
+    /// </summary>
+    public virtual int? SessionPid => null;
+
     /// <summary>The connection a batch of the feed is written on, and whether the caller must dispose it.</summary>
     public abstract ValueTask<(DbConnection Connection, bool Owned)> ConnectionAsync(CancellationToken cancellationToken);
 

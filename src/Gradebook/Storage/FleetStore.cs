@@ -3,11 +3,30 @@ namespace Gradebook.Storage;
 /// <summary>The fleet's records: instances' heartbeats, and which instance owns which feed.</summary>
 internal sealed class FleetStore(StoreEngine engine)
 {
-    /// <summary>Says that <paramref name="instance"/> is alive.</summary>
-    public async Task HeartbeatAsync(string instance, CancellationToken cancellationToken)
+    /// <summary>
+    /// Says that <paramref name="instance"/> is alive and, on PostgreSQL, which sessions hold its leases
+    /// (<see cref="FeedLease.SessionPid"/>): while its heartbeats keep coming, no standby ends them.
+    /// </summary>
+    public async Task HeartbeatAsync(string instance, IReadOnlyCollection<int> leasePids, CancellationToken cancellationToken)
     {
         await using var connection = await engine.OpenAsync(cancellationToken);
-        await engine.ExecuteAsync(connection, null, Sql.Heartbeat, new { id = instance }, cancellationToken);
+        await engine.ExecuteAsync(connection, null, Sql.Heartbeat, new { id = instance, lease_pids = leasePids.ToArray() }, cancellationToken);
+    }
+
+    /// <summary>Whether a hung owner's lease can be taken away from it: a PostgreSQL session can be ended, a SQLite lock file only by its process's end.</summary>
+    public bool CanEndHungLeases => Sql.EndHungLease.ExistsFor(engine.Dialect);
+
+    /// <summary>
+    /// Ends the session holding <paramref name="feed"/>'s lease if its owner is hung: the session has been quiet for
+    /// <paramref name="timeout"/> and no instance that said it was alive within <paramref name="timeout"/> names it.
+    /// The server then ends the session, and with it the lease and any batch it had in flight; returns what was ended,
+    /// or null when the lease's holder is alive (or none could be ended).
+    /// </summary>
+    public async Task<EndedLease?> EndHungLeaseAsync(string feed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var ended = await engine.QueryAsync<EndedLease>(
+            Sql.EndHungLease, new { key = PostgresFeedLease.Key(feed), timeout_seconds = timeout.TotalSeconds }, cancellationToken);
+        return ended.FirstOrDefault(e => e.Ended);
     }
 
     /// <summary>Instances whose heartbeat is younger than <paramref name="timeout"/>.</summary>

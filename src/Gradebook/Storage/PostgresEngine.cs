@@ -82,8 +82,8 @@ internal sealed class PostgresEngine : StoreEngine, IDisposable, IAsyncDisposabl
         }
     }
 
-    public override async Task<FeedLease?> TryLeaseFeedAsync(string feed, CancellationToken cancellationToken) =>
-        await PostgresFeedLease.TryTakeAsync(feed, _dataSource, cancellationToken);
+    public override async Task<FeedLease?> TryLeaseFeedAsync(string feed, TimeSpan wait, CancellationToken cancellationToken) =>
+        await PostgresFeedLease.TryTakeAsync(feed, _dataSource, wait, cancellationToken);
 
     public override StoreUnavailableException? Unavailable(Exception exception)
     {

@@ -81,6 +81,9 @@ internal static partial class Sql
     public static readonly SqlFile ReleaseFeed = new("writes/release_feed.sql");
     public static readonly SqlFile LiveInstances = new("queries/live_instances.sql");
     public static readonly SqlFile FeedOwners = new("queries/feed_owners.sql");
+
+    /// <summary>PostgreSQL only: ends the session of a feed's lease whose owner is hung (a SQLite lease has no session).</summary>
+    public static readonly SqlFile EndHungLease = new("writes/end_hung_lease.sql");
     public static readonly SqlFile BumpDataVersion = new("writes/bump_data_version.sql");
 
     /// <summary>SQLite only: the bulk path for the rejections list.</summary>

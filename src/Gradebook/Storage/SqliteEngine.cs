@@ -116,7 +116,8 @@ internal sealed class SqliteEngine : StoreEngine
         await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public override Task<FeedLease?> TryLeaseFeedAsync(string feed, CancellationToken cancellationToken) =>
+    // A lock file is tried once: its holder is a process, which lets go only by ending or letting the feed go.
+    public override Task<FeedLease?> TryLeaseFeedAsync(string feed, TimeSpan wait, CancellationToken cancellationToken) =>
         Task.FromResult<FeedLease?>(SqliteFeedLease.TryTake(feed, this));
 
     public override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)

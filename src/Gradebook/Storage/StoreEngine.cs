@@ -43,8 +43,11 @@ internal abstract class StoreEngine(SqlDialect dialect)
     /// <summary>Takes the lock that keeps two instances from migrating at once; called inside the migration's transaction.</summary>
     public abstract Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
 
-    /// <summary>Takes the right to ingest <paramref name="feed"/>, or returns null while another instance holds it.</summary>
-    public abstract Task<FeedLease?> TryLeaseFeedAsync(string feed, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes the right to ingest <paramref name="feed"/>, or returns null while another instance holds it; where the
+    /// engine can, waiting up to <paramref name="wait"/> for the holder to let go.
+    /// </summary>
+    public abstract Task<FeedLease?> TryLeaseFeedAsync(string feed, TimeSpan wait, CancellationToken cancellationToken);
 
     /// <summary>Settings a database file or server needs once, before migrating.</summary>
     public virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -165,6 +165,21 @@ internal sealed record InstanceRow
     public required DateTimeOffset HeartbeatAt { get; init; }
 }
 
+/// <summary>
+/// A row of <c>end_hung_lease.sql</c>: the session that held a feed's lease and was ended, the instance that last named it
+/// (null when none did), and for how long the session had been quiet.
+/// </summary>
+internal sealed record EndedLease
+{
+    public required int Pid { get; init; }
+
+    public string? Owner { get; init; }
+
+    public required double QuietSeconds { get; init; }
+
+    public required bool Ended { get; init; }
+}
+
 /// <summary>A row of <c>feed_owners.sql</c>: a feed and the instance its record names as owner.</summary>
 internal sealed record FeedOwnerRow
 {

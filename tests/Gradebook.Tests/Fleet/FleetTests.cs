@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Gradebook.Emulator;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
@@ -12,8 +13,8 @@ namespace Gradebook.Tests.Fleet;
 
 /// <summary>
 /// Real Gradebook processes on one real PostgreSQL database, reading real feeds over loopback: each feed has one
-/// owner; when the owner is killed, stopped, or cut off by the server, another takes over, and every event ends up
-/// recorded once.
+/// owner; when the owner is killed, stopped, cut off by the server, frozen, or cut off from the database, another takes
+/// over, and every event ends up recorded once.
 /// </summary>
 [Collection(PostgresServer.CollectionName)]
 public sealed class FleetTests(PostgresServer server) : IDisposable
@@ -118,6 +119,114 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
         await AssertExactAsync(database, feeds);
     }
 
+    [PostgresFact]
+    public Task Two_instances_a_frozen_owner_is_replaced_and_once_resumed_commits_nothing_more_and_stands_by() =>
+        FrozenOwnerIsReplacedAsync("a", "b");
+
+    [PostgresFact]
+    public Task Three_instances_a_frozen_owner_is_replaced_and_once_resumed_commits_nothing_more_and_stands_by() =>
+        FrozenOwnerIsReplacedAsync("a", "b", "c");
+
+    [PostgresFact]
+    public async Task An_owner_cut_off_from_the_database_is_replaced_and_once_reconnected_commits_nothing_more_and_stands_by()
+    {
+        var (feeds, emulators) = await FeedsAsync(1, eventsPerSecond: 500, events: 6_000);
+        await using var _ = emulators;
+        var database = await server.CreateDatabaseAsync();
+        await using var partition = TcpBlackhole.Start(new NpgsqlConnectionStringBuilder(database).Port);
+        var cutOff = Start("a", new NpgsqlConnectionStringBuilder(database) { Port = partition.Port }.ToString(), feeds);
+        await OwnersAsync(cutOff, o => o["feed-0"] == "a");
+        var standby = Start("b", database, feeds);
+        await FleetAsync(standby, f => f.ContainsKey("b"));
+        await ProgressAsync(database, "feed-0", 1_000);
+
+        // Every connection of the owner, its lease's included, stays open at both ends and carries nothing.
+        partition.Cut();
+        Assert.Equal("b", await TakenOverAsync(database, "feed-0", "a"));
+        partition.Heal();
+
+        await AssertStandsByHavingCommittedNothingMoreAsync(cutOff, standby, "feed-0");
+        await AssertExactAsync(database, feeds);
+        Assert.Contains("Ended the session holding the lease of feed feed-0", standby.Process.Output, StringComparison.Ordinal);
+        AssertSaidOnce(cutOff, "Lost the lease of feed feed-0");
+    }
+
+    /// <summary>
+    /// SIGSTOP of the owner mid-feed: its session, and with it the lease, stays open on the server's side, so a standby
+    /// ends it and takes over; SIGCONT then finds the lease gone at the woken owner's next commit.
+    /// </summary>
+    private async Task FrozenOwnerIsReplacedAsync(params string[] ids)
+    {
+        var (feeds, emulators) = await FeedsAsync(1, eventsPerSecond: 500, events: 6_000);
+        await using var _ = emulators;
+        var database = await server.CreateDatabaseAsync();
+        var instances = ids.ToDictionary(id => id, id => Start(id, database, feeds));
+        await FleetAsync(instances[ids[0]], f => f.Count == ids.Length);
+        var owner = (await OwnersAsync(instances[ids[0]], o => o["feed-0"] is not null))["feed-0"]!;
+        await ProgressAsync(database, "feed-0", 1_000);
+
+        await instances[owner].Process.FreezeAsync();
+        var successor = await TakenOverAsync(database, "feed-0", owner);
+        await instances[owner].Process.ResumeAsync();
+
+        await AssertStandsByHavingCommittedNothingMoreAsync(instances[owner], instances[successor], "feed-0");
+        await AssertExactAsync(database, feeds);
+        await LoggedAsync(instances[successor], "Took over feed feed-0 from " + owner);
+        Assert.Contains(
+            instances.Where(i => i.Key != owner),
+            i => i.Value.Process.Output.Contains("Ended the session holding the lease of feed feed-0", StringComparison.Ordinal));
+        AssertSaidOnce(instances[owner], "Lost the lease of feed feed-0");
+        Assert.False(instances[owner].Process.HasExited);
+    }
+
+    /// <summary>
+    /// Waits until an instance other than <paramref name="from"/> has recorded itself as the feed's owner, within a
+    /// generous bound (the hand-over time itself is measured by the fleet benchmark), and returns it.
+    /// </summary>
+    private static async Task<string> TakenOverAsync(string database, string feed, string from)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        return (await Eventually.Until(
+            async () =>
+            {
+                await using var command = new NpgsqlCommand("SELECT owner FROM feeds WHERE source = @source", connection);
+                command.Parameters.AddWithValue("source", feed);
+                return await command.ExecuteScalarAsync() as string;
+            },
+            owner => owner is not null && owner != from,
+            TimeSpan.FromSeconds(60)))!;
+    }
+
+    /// <summary>
+    /// The replaced owner, running again, finds its lease gone at its next commit, says so, and stands by: the last event
+    /// it committed is the one its successor resumed after, so it committed nothing once the successor held the feed.
+    /// </summary>
+    private static async Task AssertStandsByHavingCommittedNothingMoreAsync(Instance replaced, Instance successor, string feed)
+    {
+        var lost = Regex.Match(
+            await LoggedAsync(replaced, $"Lost the lease of feed {feed}", successor),
+            $@"Lost the lease of feed {Regex.Escape(feed)}: stopped at once, last committed event (\S+);");
+        var resumed = Regex.Matches(
+            await LoggedAsync(successor, $"Ingesting feed {feed} from "),
+            $@"Ingesting feed {Regex.Escape(feed)} from \S+, resuming after event (\S+)");
+        Assert.True(lost.Success, replaced.Process.Output);
+        Assert.NotEmpty(resumed);
+        Assert.Equal(resumed[^1].Groups[1].Value, lost.Groups[1].Value);
+
+        await Eventually.Until(
+            async () => (await TryGetAsync(replaced, "/ingestion"))?.GetProperty("feeds").EnumerateArray()
+                .Single(f => f.GetProperty("name").GetString() == feed).GetProperty("state").GetString(),
+            state => state == "standby",
+            TimeSpan.FromSeconds(60));
+    }
+
+    private static void AssertSaidOnce(Instance instance, string text)
+    {
+        var output = instance.Process.Output;
+        Assert.True(Regex.Count(output, Regex.Escape(text)) == 1, $"'{text}' should be logged once:\n{output}");
+    }
+
     private sealed record Instance(GradebookProcess Process, HttpClient Http);
 
     private sealed record TestFeed(string Name, EmulatorOptions Options, Uri Url);
@@ -134,13 +243,13 @@ public sealed class FleetTests(PostgresServer server) : IDisposable
     }
 
     /// <summary>Feeds over one pool of students, each a few seconds long at its rate, so hand-overs happen mid-feed.</summary>
-    private static async Task<(List<TestFeed> Feeds, Emulators Servers)> FeedsAsync(int count)
+    private static async Task<(List<TestFeed> Feeds, Emulators Servers)> FeedsAsync(int count, int eventsPerSecond = 1_500, int events = 8_000)
     {
         var feeds = new List<TestFeed>();
         var servers = new List<EmulatorServer>();
         for (var i = 0; i < count; i++)
         {
-            var options = new EmulatorOptions { EventsPerSecond = 1_500, Students = 300, MaxEvents = 8_000, Seed = 40 + i, MinBurst = 20, MaxBurst = 200 };
+            var options = new EmulatorOptions { EventsPerSecond = eventsPerSecond, Students = 300, MaxEvents = events, Seed = 40 + i, MinBurst = 20, MaxBurst = 200 };
             var emulator = await EmulatorServer.StartAsync(options);
             servers.Add(emulator);
             feeds.Add(new TestFeed($"feed-{i}", options, emulator.ScoresUrl));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Gradebook.Emulator;
 using Gradebook.Feed;
 using Gradebook.Ingestion;
@@ -47,6 +48,33 @@ public sealed class SqliteFleetTests : IDisposable
                 return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
             },
             c => c == ("6000", 6_000L, 6_000L, 6_000L));
+    }
+
+    [Fact]
+    public async Task A_frozen_owner_keeps_its_lock_file_the_standby_says_so_once_and_the_owner_runs_on_when_resumed()
+    {
+        var options = new EmulatorOptions { EventsPerSecond = 1_500, Students = 200, MaxEvents = 3_000, Seed = 11 };
+        await using var emulator = await EmulatorServer.StartAsync(options);
+        var (first, firstHttp) = Start("first", emulator);
+        using var _ = first;
+        using var __ = firstHttp;
+        await OwnerAsync(firstHttp, "first");
+        var (second, secondHttp) = Start("second", emulator);
+        using var ___ = second;
+        using var ____ = secondHttp;
+        await Eventually.Until(() => IngestionAsync(secondHttp), i => i?.GetProperty("state").GetString() == "standby", TimeSpan.FromSeconds(60));
+
+        // Frozen once its feed is committed, so no write transaction of its own holds the database meanwhile.
+        await Eventually.Until(() => IngestionAsync(firstHttp), i => i?.GetProperty("received").GetInt64() == 3_000, TimeSpan.FromMinutes(1));
+        await first.FreezeAsync();
+        const string said = "Feed default is held by first, which has not said it is alive";
+        await Eventually.Until(() => Task.FromResult(second.Output), o => o.Contains(said, StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        Assert.Equal("standby", (await IngestionAsync(secondHttp))!.Value.GetProperty("state").GetString());
+        await first.ResumeAsync();
+
+        await OwnerAsync(secondHttp, "first");
+        Assert.Equal(1, Regex.Count(second.Output, said));
+        Assert.Equal("connected", (await IngestionAsync(firstHttp))!.Value.GetProperty("state").GetString());
     }
 
     private (GradebookProcess Process, HttpClient Http) Start(string id, EmulatorServer emulator)

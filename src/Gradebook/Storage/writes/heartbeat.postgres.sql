@@ -1,4 +1,5 @@
--- An instance says it is alive, by the database's clock, so instances' clocks need not agree.
-INSERT INTO instances (id, started_at, heartbeat_at)
-VALUES (@id, now(), now())
-ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at;
+-- An instance says it is alive, by the database's clock, so instances' clocks need not agree, and names the sessions
+-- (their backends' pids) that hold its feeds' leases: while it is alive no standby ends them (end_hung_lease.sql).
+INSERT INTO instances (id, started_at, heartbeat_at, lease_pids)
+VALUES (@id, now(), now(), @lease_pids)
+ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, lease_pids = excluded.lease_pids;

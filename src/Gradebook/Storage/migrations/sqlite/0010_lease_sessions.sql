@@ -1,0 +1,3 @@
+-- On PostgreSQL, this version records the server sessions that hold each instance's leases, so a standby can end those
+-- of an instance that hangs. A SQLite lease is a lock file held by the instance's own process, with no session to
+-- name or end, so SQLite's schema does not change at this version.
