@@ -23,13 +23,8 @@ public sealed class SqliteFleetTests : IDisposable
     {
         var options = new EmulatorOptions { EventsPerSecond = 1_500, Students = 200, MaxEvents = 6_000, Seed = 9 };
         await using var emulator = await EmulatorServer.StartAsync(options);
-        var (first, firstHttp) = Start("first", emulator);
-        using var _ = first;
-        using var __ = firstHttp;
-        await OwnerAsync(firstHttp, "first");
-        var (second, secondHttp) = Start("second", emulator);
-        using var ___ = second;
-        using var ____ = secondHttp;
+        using var pair = await StartOwnerThenStandbyAsync(emulator);
+        var (first, firstHttp, _, secondHttp) = pair;
         var standing = await Eventually.Until(() => IngestionAsync(secondHttp), i => i is not null);
         Assert.Equal("standby", standing!.Value.GetProperty("state").GetString());
         Assert.Equal("first", standing.Value.GetProperty("owner").GetString());
@@ -55,13 +50,8 @@ public sealed class SqliteFleetTests : IDisposable
     {
         var options = new EmulatorOptions { EventsPerSecond = 1_500, Students = 200, MaxEvents = 3_000, Seed = 11 };
         await using var emulator = await EmulatorServer.StartAsync(options);
-        var (first, firstHttp) = Start("first", emulator);
-        using var _ = first;
-        using var __ = firstHttp;
-        await OwnerAsync(firstHttp, "first");
-        var (second, secondHttp) = Start("second", emulator);
-        using var ___ = second;
-        using var ____ = secondHttp;
+        using var pair = await StartOwnerThenStandbyAsync(emulator);
+        var (first, firstHttp, second, secondHttp) = pair;
         await Eventually.Until(() => IngestionAsync(secondHttp), i => i?.GetProperty("state").GetString() == "standby", TimeSpan.FromSeconds(60));
 
         // Frozen once its feed is committed, so no write transaction of its own holds the database meanwhile.
@@ -75,6 +65,25 @@ public sealed class SqliteFleetTests : IDisposable
         await OwnerAsync(secondHttp, "first");
         Assert.Equal(1, Regex.Count(second.Output, said));
         Assert.Equal("connected", (await IngestionAsync(firstHttp))!.Value.GetProperty("state").GetString());
+    }
+
+    /// <summary>Starts instance "first", waits until it owns the feed, then starts "second" beside it.</summary>
+    private async Task<Pair> StartOwnerThenStandbyAsync(EmulatorServer emulator)
+    {
+        var (first, firstHttp) = Start("first", emulator);
+        try
+        {
+            await OwnerAsync(firstHttp, "first");
+        }
+        catch
+        {
+            firstHttp.Dispose();
+            first.Dispose();
+            throw;
+        }
+
+        var (second, secondHttp) = Start("second", emulator);
+        return new Pair(first, firstHttp, second, secondHttp);
     }
 
     private (GradebookProcess Process, HttpClient Http) Start(string id, EmulatorServer emulator)
@@ -108,4 +117,14 @@ public sealed class SqliteFleetTests : IDisposable
         }
     }
 
+    private sealed record Pair(GradebookProcess First, HttpClient FirstHttp, GradebookProcess Second, HttpClient SecondHttp) : IDisposable
+    {
+        public void Dispose()
+        {
+            SecondHttp.Dispose();
+            Second.Dispose();
+            FirstHttp.Dispose();
+            First.Dispose();
+        }
+    }
 }
