@@ -17,4 +17,14 @@ internal static class ExamCsv
         cancellationToken => store.StreamExamAsync(exam, cancellationToken).Select(string[] (r) => [CsvResult.Number(exam), r.StudentId, CsvResult.Number(r.Score)]),
         $"No results are recorded for exam {exam}.");
 
+    /// <summary>The item analysis, one row per question; keyed choices and flags are separated by spaces.</summary>
+    public static CsvResult Questions(ExamQuestions analysis) => new(
+        $"exam-{analysis.Exam}-questions.csv",
+        ["exam", "question", "students", "marksAvailable", "facility", "discrimination", "keyed", "flags"],
+        _ => analysis.Items.Select(string[] (q) =>
+        [
+            CsvResult.Number(analysis.Exam), q.Question, CsvResult.Number(q.Students), CsvResult.Number(q.MarksAvailable),
+            CsvResult.Number(q.Facility), q.Discrimination is { } d ? CsvResult.Number(d) : "", string.Join(' ', q.Keyed), string.Join(' ', q.Flags),
+        ]).ToAsyncEnumerable());
+
 }

@@ -22,6 +22,10 @@ internal static class ExamEndpoints
             .WithSummary("One exam's results, in student id order, with their average and distribution.")
             .CachedByVersionOf(ExamVersions.Of("exam"));
 
+        group.MapGet("/{exam}/questions", GetQuestions)
+            .WithSummary("One exam's item analysis over its students' kept answer sheets: each question's facility, discrimination, keyed and given choices, and the test's reliability.")
+            .CachedByVersionOf(ExamVersions.Of("exam"));
+
         return routes;
     }
 
@@ -59,6 +63,25 @@ internal static class ExamEndpoints
         return report is null
             ? Problems.NotFound($"No results are recorded for exam {number}.")
             : TypedResults.Ok(report);
+    }
+
+    private static async Task<Results<Ok<ExamQuestions>, ValidationProblem, ProblemHttpResult, CsvResult>> GetQuestions(
+        string exam, HttpContext context, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!ExamNumbers.TryParse(exam, out var number))
+        {
+            return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
+        }
+
+        // The rows are one snapshot; the version only says whether the exam has results at all.
+        var rows = await store.GetExamItemSumsAsync(number, cancellationToken);
+        if (await store.GetExamVersionAsync(number, cancellationToken) is null)
+        {
+            return Problems.NotFound($"No results are recorded for exam {number}.");
+        }
+
+        var analysis = ItemAnalysis.Of(number, rows);
+        return CsvResult.IsWanted(context.Request) ? ExamCsv.Questions(analysis) : TypedResults.Ok(analysis);
     }
 
     private static bool TryParseAfter(string text, out long exam, [NotNullWhen(false)] out string? error)

@@ -8,5 +8,6 @@ namespace Gradebook.Exams;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Page<ExamSummary>))]
 [JsonSerializable(typeof(ExamReport))]
+[JsonSerializable(typeof(ExamQuestions))]
 [JsonSerializable(typeof(ResultAggregate))]
 internal sealed partial class ExamsJsonContext : JsonSerializerContext;

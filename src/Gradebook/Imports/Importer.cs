@@ -28,7 +28,7 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
         }
 
         var stored = await store.WriteAcceptedAsync(
-            receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), CancellationToken.None);
+            receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), MarkrResult.Sheets(results), CancellationToken.None);
         var resultNoun = Counted.Noun(results.Count, "result", "results");
         LogAccepted(stored.ImportId, client, results.Count, resultNoun, document.Length);
         if (stored.NameConflicts.Count > 0)

@@ -8,7 +8,8 @@ namespace Gradebook.Imports;
 
 /// <summary>
 /// Reads a Markr document: <c>&lt;mcq-test-results&gt;</c> holding <c>&lt;mcq-test-result&gt;</c> elements. It trusts
-/// <c>summary-marks</c>, skips <c>answer</c> and any element it does not know, and validates every result, so one
+/// <c>summary-marks</c> for the score, keeps each <c>answer</c> for the answer statistics, skips any element it does
+/// not know, and validates every result, so one
 /// reading reports all that is wrong. A document with a DTD is rejected at its <c>&lt;!DOCTYPE&gt;</c>, before the root
 /// element: no entity it declares is ever expanded, and nothing external is fetched.
 /// </summary>
@@ -130,6 +131,8 @@ internal static class MarkrReader
         var line = ((IXmlLineInfo)reader).LineNumber;
         var problems = new List<string>();
         string? studentNumber = null, testId = null, firstName = null, lastName = null, available = null, obtained = null;
+        var scannedOn = reader.GetAttribute("scanned-on");
+        var answers = new List<MarkrAnswer>();
         var marks = false;
         ForEachChild(reader, () =>
         {
@@ -164,13 +167,19 @@ internal static class MarkrReader
                     obtained = reader.GetAttribute("obtained");
                     SkipElement(reader);
                     break;
+                case "answer":
+                    var question = reader.GetAttribute("question");
+                    var marksAvailable = reader.GetAttribute("marks-available");
+                    var marksAwarded = reader.GetAttribute("marks-awarded");
+                    answers.Add(new MarkrAnswer(question, ReadText(reader, problems), marksAwarded, marksAvailable));
+                    break;
                 default:
                     SkipElement(reader);
                     break;
             }
         });
 
-        var fields = new MarkrFields(studentNumber, testId, firstName, lastName, marks, obtained, available);
+        var fields = new MarkrFields(studentNumber, testId, firstName, lastName, marks, obtained, available, scannedOn, answers);
         return fields.TryValidate(index, line, problems, out result, out invalid);
     }
 

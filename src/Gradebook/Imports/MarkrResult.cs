@@ -8,10 +8,24 @@ namespace Gradebook.Imports;
 /// A Markr test is an exam and a student number is a student id; names are null when the document leaves them out.
 /// </summary>
 internal sealed record MarkrResult(
-    int Index, string StudentNumber, long TestId, double Obtained, double Available, string? FirstName, string? LastName)
+    int Index,
+    string StudentNumber,
+    long TestId,
+    double Obtained,
+    double Available,
+    string? FirstName,
+    string? LastName,
+    DateTimeOffset? ScannedOn,
+    IReadOnlyList<SheetAnswer> Answers)
 {
     /// <summary>The result as the store takes it: the marks obtained out of those available.</summary>
     public MarkedResult AsResult() => new(StudentNumber, TestId, Obtained, Available);
+
+    /// <summary>The answered sheets of the results, for the answer statistics; a result without answers gives none.</summary>
+    public static IReadOnlyList<AnsweredSheet> Sheets(IEnumerable<MarkrResult> results) =>
+        [.. results
+            .Where(r => r.Answers.Count > 0)
+            .Select(r => new AnsweredSheet(r.StudentNumber, r.TestId, r.Obtained, r.ScannedOn, r.Index, r.Answers))];
 
     /// <summary>The names the results give their students; a result that names nobody gives none.</summary>
     public static IReadOnlyList<GivenName> Names(IEnumerable<MarkrResult> results) =>

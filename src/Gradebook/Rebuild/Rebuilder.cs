@@ -131,7 +131,8 @@ internal sealed class Rebuilder(RebuildStore store)
             var (derived, results) = Rederive(recorded);
             if (results is not null)
             {
-                await rebuild.MergeImportAsync(recorded.Id, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), cancellationToken);
+                await rebuild.MergeImportAsync(
+                    recorded.Id, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), MarkrResult.Sheets(results), cancellationToken);
                 accepted++;
             }
 

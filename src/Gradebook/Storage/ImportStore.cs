@@ -30,12 +30,13 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
         byte[] document,
         IReadOnlyList<MarkedResult> results,
         IReadOnlyList<GivenName> names,
+        IReadOnlyList<AnsweredSheet> sheets,
         CancellationToken cancellationToken)
     {
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
         var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "accepted", null, results.Count, cancellationToken);
-        await MergeAsync(connection, transaction, importId, results, names, cancellationToken);
+        await MergeAsync(connection, transaction, importId, results, names, sheets, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
         await writer.CommitAsync(connection, transaction, cancellationToken);
         return new StoredImport(importId, conflicts);
@@ -53,8 +54,9 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
     }
 
     /// <summary>
-    /// Folds an accepted document's results (highest marks win) and names (every new one kept) into the store, inside the
-    /// caller's transaction; the names stay staged in <c>incoming_names</c> until the next document.
+    /// Folds an accepted document's results (highest marks win), names (every new one kept) and answered sheets (the
+    /// kept sheet rule, <see cref="AnsweredSheet"/>) into the store, inside the caller's transaction; the names and
+    /// sheets stay staged until the next document.
     /// </summary>
     public async Task MergeAsync(
         DbConnection connection,
@@ -62,6 +64,7 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
         long importId,
         IReadOnlyList<MarkedResult> results,
         IReadOnlyList<GivenName> names,
+        IReadOnlyList<AnsweredSheet> sheets,
         CancellationToken cancellationToken)
     {
         await writer.MergeAsync(connection, transaction, results, cancellationToken);
@@ -78,6 +81,12 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
         }
 
         await engine.ExecuteAsync(connection, transaction, Sql.MergeNames, new { import_id = importId }, cancellationToken);
+        if (sheets.Count > 0)
+        {
+            await engine.ExecuteAsync(connection, transaction, Sql.CreateSheetStaging, null, cancellationToken);
+            await engine.ExecuteAsync(connection, transaction, Sql.StageSheets, SheetRows.Of(sheets), cancellationToken);
+            await engine.ExecuteAsync(connection, transaction, Sql.MergeSheets, new { import_id = importId }, cancellationToken);
+        }
     }
 
     private async Task<long> InsertAsync(

@@ -37,6 +37,10 @@ internal sealed class ReadStore(StoreEngine engine)
     public Task<List<ExamResultRow>> GetExamAsync(long exam, CancellationToken cancellationToken) =>
         engine.QueryAsync<ExamResultRow>(Sql.GetExam, new { exam }, cancellationToken);
 
+    /// <summary>The sums of the exam's item analysis, over its kept sheets' answers; only the exam's row when it has none.</summary>
+    public Task<List<ItemSumRow>> GetExamItemSumsAsync(long exam, CancellationToken cancellationToken) =>
+        engine.QueryAsync<ItemSumRow>(Sql.ExamItemSums, new { exam }, cancellationToken);
+
     /// <summary>The <paramref name="limit"/> highest numbered exams with a result, newest first.</summary>
     public Task<List<ExamRow>> RecentExamsAsync(int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<ExamRow>(Sql.RecentExams, new { limit }, cancellationToken);

@@ -91,8 +91,9 @@ internal sealed class RebuildTransaction(
         (await engine.QueryAsync<ImportRow>(connection, transaction, Sql.NextImport, new { after }, cancellationToken)).SingleOrDefault();
 
     /// <summary>Folds an accepted document's results and names into the store.</summary>
-    public Task MergeImportAsync(long importId, IReadOnlyList<MarkedResult> results, IReadOnlyList<GivenName> names, CancellationToken cancellationToken) =>
-        imports.MergeAsync(connection, transaction, importId, results, names, cancellationToken);
+    public Task MergeImportAsync(
+        long importId, IReadOnlyList<MarkedResult> results, IReadOnlyList<GivenName> names, IReadOnlyList<AnsweredSheet> sheets, CancellationToken cancellationToken) =>
+        imports.MergeAsync(connection, transaction, importId, results, names, sheets, cancellationToken);
 
     public Task SetImportOutcomeAsync(long id, string outcome, string? reason, int? resultCount, CancellationToken cancellationToken) =>
         engine.ExecuteAsync(

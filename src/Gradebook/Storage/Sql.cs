@@ -57,6 +57,7 @@ internal static partial class Sql
     public static readonly SqlFile RecentRejections = new("queries/recent_rejections.sql");
     public static readonly SqlFile StudentsFrom = new("queries/students_from.sql");
     public static readonly SqlFile GetDataVersion = new("queries/get_data_version.sql");
+    public static readonly SqlFile ExamItemSums = new("queries/exam_item_sums.sql");
     public static readonly SqlFile StudentVersion = new("queries/student_version.sql");
     public static readonly SqlFile ExamVersion = new("queries/exam_version.sql");
 
@@ -68,6 +69,11 @@ internal static partial class Sql
     public static readonly SqlFile StageName = new("writes/stage_name.sql");
     public static readonly SqlFile MergeNames = new("writes/merge_names.sql");
     public static readonly SqlFile NameConflicts = new("writes/name_conflicts.sql");
+    public static readonly SqlFile CreateSheetStaging = new("writes/create_sheet_staging.sql");
+
+    /// <summary>Each engine's own: a document's answered sheets staged from two JSON arrays (<see cref="SheetRows"/>).</summary>
+    public static readonly SqlFile StageSheets = new("writes/stage_sheets.sql");
+    public static readonly SqlFile MergeSheets = new("writes/merge_sheets.sql");
     public static readonly SqlFile ResetDerived = new("writes/reset_derived.sql");
     public static readonly SqlFile InsertRawBatch = new("writes/insert_raw_batch.sql");
     public static readonly SqlFile ReplaceBatchOutcomes = new("writes/replace_batch_outcomes.sql");

@@ -187,3 +187,25 @@ internal sealed record FeedOwnerRow
 
     public string? Owner { get; init; }
 }
+
+/// <summary>A row of <c>exam_item_sums.sql</c>: which sums it holds depends on its kind (the file says).</summary>
+internal sealed record ItemSumRow
+{
+    public required string Kind { get; init; }
+
+    public string? Question { get; init; }
+
+    public string? Choice { get; init; }
+
+    public required long N { get; init; }
+
+    public required double SumA { get; init; }
+
+    public required double SumB { get; init; }
+
+    public required double SumC { get; init; }
+
+    public required double SumD { get; init; }
+
+    public required double Most { get; init; }
+}

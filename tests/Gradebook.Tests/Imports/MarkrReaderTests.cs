@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Gradebook.Grading;
 using Gradebook.Imports;
 using Gradebook.Tests.Support;
 
@@ -18,11 +19,13 @@ public sealed class MarkrReaderTests
     {
         var result = Assert.Single(Read(Markr.Example));
 
-        Assert.Equal(new MarkrResult(0, "521585128", 1234, 13, 20, "Jane", "Austen"), result);
+        Assert.Equal((0, "521585128", 1234L, 13.0, 20.0, "Jane", "Austen"), Fields(result));
+        Assert.Equal(new DateTimeOffset(2017, 12, 4, 12, 12, 10, TimeSpan.FromHours(11)), result.ScannedOn);
+        Assert.Equal([new SheetAnswer("1", "A", 1, 1)], result.Answers);
     }
 
     [Fact]
-    public void Ignores_answers_unknown_elements_attributes_comments_and_namespaced_elements()
+    public void Reads_answers_and_ignores_unknown_elements_attributes_comments_and_namespaced_elements()
     {
         var results = Read("""
             <?xml version="1.0"?>
@@ -43,7 +46,9 @@ public sealed class MarkrReaderTests
             </mcq-test-results>
             """);
 
-        Assert.Equal([new MarkrResult(0, "1", 7, 4, 10, null, null)], results);
+        var result = Assert.Single(results);
+        Assert.Equal((0, "1", 7L, 4.0, 10.0, null, null), Fields(result));
+        Assert.Equal([new SheetAnswer("1", "A", 1, 1), new SheetAnswer("2", "B", 1, 1)], result.Answers);
     }
 
     [Fact]
@@ -282,4 +287,7 @@ public sealed class MarkrReaderTests
         Assert.Equal(reason, rejection.Reason);
         return rejection;
     }
+
+    private static (int, string, long, double, double, string?, string?) Fields(MarkrResult r) =>
+        (r.Index, r.StudentNumber, r.TestId, r.Obtained, r.Available, r.FirstName, r.LastName);
 }

@@ -55,5 +55,5 @@ public abstract partial class StoreContract
     }
 
     private static MarkrResult Result(int index, string student, double obtained, double available, string? firstName, string? lastName) =>
-        new(index, student, 1234, obtained, available, firstName, lastName);
+        new(index, student, 1234, obtained, available, firstName, lastName, null, []);
 }

@@ -58,6 +58,23 @@ internal static class Markr
             """;
     }
 
+    /// <summary>A sheet with its answers (choice "" is a blank; a question left out is not on the sheet); its summary marks are theirs.</summary>
+    public static string Sheet(string studentNumber, long testId, string? scannedOn, IEnumerable<(string Question, string Choice, double Awarded, double Available)> answers)
+    {
+        var list = answers.ToList();
+        var text = new StringBuilder(scannedOn is null ? "<mcq-test-result>" : $"<mcq-test-result scanned-on=\"{scannedOn}\">");
+        text.Append($"<student-number>{SecurityElement.Escape(studentNumber)}</student-number><test-id>{testId}</test-id>");
+        text.Append($"<summary-marks available=\"{Number(list.Sum(a => a.Available))}\" obtained=\"{Number(list.Sum(a => a.Awarded))}\" />");
+        foreach (var a in list)
+        {
+            text.Append($"<answer question=\"{SecurityElement.Escape(a.Question)}\" marks-available=\"{Number(a.Available)}\" marks-awarded=\"{Number(a.Awarded)}\">{SecurityElement.Escape(a.Choice)}</answer>");
+        }
+
+        return text.Append("</mcq-test-result>").ToString();
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     public static string Document(params string[] results) => Document((IEnumerable<string>)results);
 
     public static string Document(IEnumerable<string> results)

@@ -77,7 +77,7 @@ internal sealed class StoreHarness : IAsyncDisposable
 
     public Task<StoredImport> WriteImportAsync(
         DateTimeOffset receivedAt, string client, byte[] document, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken) =>
-        Imports.WriteAcceptedAsync(receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), cancellationToken);
+        Imports.WriteAcceptedAsync(receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), MarkrResult.Sheets(results), cancellationToken);
 
     public Task<long> RecordRejectedImportAsync(
         DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken) =>

@@ -4,4 +4,6 @@ DELETE FROM results;
 DELETE FROM students;
 DELETE FROM exams;
 DELETE FROM student_names;
+DELETE FROM answers;
+DELETE FROM answer_sheets;
 UPDATE feeds SET received = 0, accepted = 0, rejected = 0, ignored = 0;
