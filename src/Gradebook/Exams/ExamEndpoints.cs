@@ -3,6 +3,7 @@ using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gradebook.Exams;
@@ -24,6 +25,10 @@ internal static class ExamEndpoints
 
         group.MapGet("/{exam}/questions", GetQuestions)
             .WithSummary("One exam's item analysis over its students' kept answer sheets: each question's facility, discrimination, keyed and given choices, and the test's reliability.")
+            .CachedByVersionOf(ExamVersions.Of("exam"));
+
+        group.MapGet("/{exam}/students/{studentId}/answers", GetStudentAnswers)
+            .WithSummary("One student's kept answer sheet in an exam, marked against the choices that earned marks, with the student's percentile.")
             .CachedByVersionOf(ExamVersions.Of("exam"));
 
         return routes;
@@ -82,6 +87,40 @@ internal static class ExamEndpoints
 
         var analysis = ItemAnalysis.Of(number, rows);
         return CsvResult.IsWanted(context.Request) ? ExamCsv.Questions(analysis) : TypedResults.Ok(analysis);
+    }
+
+    private static async Task<Results<Ok<MarkedSheet>, ValidationProblem, ProblemHttpResult>> GetStudentAnswers(
+        string exam, string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken)
+    {
+        if (!ExamNumbers.TryParse(exam, out var number))
+        {
+            return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
+        }
+
+        var id = ExactStudentId(context, studentId);
+        if (StudentIds.Problem(id) is { } problem)
+        {
+            return Problems.Invalid("studentId", problem);
+        }
+
+        var sheet = MarkedSheets.Of(number, id, await store.GetStudentSheetAsync(number, id, cancellationToken));
+        return sheet is null
+            ? Problems.NotFound($"No answer sheet is kept for student '{id}' in exam {number}.")
+            : TypedResults.Ok(sheet);
+    }
+
+    /// <summary>
+    /// The student id exactly as the client encoded it: the server leaves <c>%2F</c> undecoded in a path segment, so the
+    /// id is taken from the raw request target, between <c>/students/</c> and <c>/answers</c>, and decoded once.
+    /// </summary>
+    private static string ExactStudentId(HttpContext context, string routeValue)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        var path = target?.Split('?', 2)[0];
+        var start = path?.IndexOf("/students/", StringComparison.Ordinal) ?? -1;
+        return path is null || start < 0 || !path.EndsWith("/answers", StringComparison.Ordinal)
+            ? routeValue
+            : Uri.UnescapeDataString(path[(start + "/students/".Length)..^"/answers".Length]);
     }
 
     private static bool TryParseAfter(string text, out long exam, [NotNullWhen(false)] out string? error)

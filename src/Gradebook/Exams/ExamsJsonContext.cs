@@ -9,5 +9,6 @@ namespace Gradebook.Exams;
 [JsonSerializable(typeof(Page<ExamSummary>))]
 [JsonSerializable(typeof(ExamReport))]
 [JsonSerializable(typeof(ExamQuestions))]
+[JsonSerializable(typeof(MarkedSheet))]
 [JsonSerializable(typeof(ResultAggregate))]
 internal sealed partial class ExamsJsonContext : JsonSerializerContext;

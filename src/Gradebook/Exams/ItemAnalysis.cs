@@ -50,7 +50,8 @@ internal static class ItemAnalysis
         var meanTotal = totals.SumA / n;
         var varTotal = Math.Max(0, (totals.SumB / n) - (meanTotal * meanTotal));
         var choices = rows.Where(r => r.Kind == "choice").ToLookup(r => r.Question!, StringComparer.Ordinal);
-        var questions = Order(rows.Where(r => r.Kind == "question").ToList());
+        var byQuestion = rows.Where(r => r.Kind == "question").ToDictionary(r => r.Question!, StringComparer.Ordinal);
+        var questions = Order([.. byQuestion.Keys]).Select(q => byQuestion[q]).ToList();
 
         var items = new List<QuestionItem>(questions.Count);
         var sumItemVariances = 0.0;
@@ -128,12 +129,12 @@ internal static class ItemAnalysis
         return flags;
     }
 
-    /// <summary>Questions in numeric order when every label is a number, otherwise in label order.</summary>
-    private static List<ItemSumRow> Order(List<ItemSumRow> questions)
+    /// <summary>Question labels in numeric order when every label is a number, otherwise in label order.</summary>
+    public static List<string> Order(List<string> questions)
     {
-        var numbers = questions.Select(q => decimal.TryParse(q.Question, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : (decimal?)null).ToList();
+        var numbers = questions.Select(q => decimal.TryParse(q, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) ? d : (decimal?)null).ToList();
         return numbers.All(d => d is not null)
-            ? [.. questions.Zip(numbers).OrderBy(p => p.Second).ThenBy(p => p.First.Question, StringComparer.Ordinal).Select(p => p.First)]
-            : [.. questions.OrderBy(q => q.Question, StringComparer.Ordinal)];
+            ? [.. questions.Zip(numbers).OrderBy(p => p.Second).ThenBy(p => p.First, StringComparer.Ordinal).Select(p => p.First)]
+            : [.. questions.Order(StringComparer.Ordinal)];
     }
 }

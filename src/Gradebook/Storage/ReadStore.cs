@@ -41,6 +41,10 @@ internal sealed class ReadStore(StoreEngine engine)
     public Task<List<ItemSumRow>> GetExamItemSumsAsync(long exam, CancellationToken cancellationToken) =>
         engine.QueryAsync<ItemSumRow>(Sql.ExamItemSums, new { exam }, cancellationToken);
 
+    /// <summary>The student's kept sheet in the exam beside the exam's questions, keyed choices and totals (<c>student_sheet.sql</c>).</summary>
+    public Task<List<SheetRow>> GetStudentSheetAsync(long exam, string studentId, CancellationToken cancellationToken) =>
+        engine.QueryAsync<SheetRow>(Sql.StudentSheet, new { exam, student_id = studentId }, cancellationToken);
+
     /// <summary>The <paramref name="limit"/> highest numbered exams with a result, newest first.</summary>
     public Task<List<ExamRow>> RecentExamsAsync(int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<ExamRow>(Sql.RecentExams, new { limit }, cancellationToken);

@@ -58,6 +58,7 @@ internal static partial class Sql
     public static readonly SqlFile StudentsFrom = new("queries/students_from.sql");
     public static readonly SqlFile GetDataVersion = new("queries/get_data_version.sql");
     public static readonly SqlFile ExamItemSums = new("queries/exam_item_sums.sql");
+    public static readonly SqlFile StudentSheet = new("queries/student_sheet.sql");
     public static readonly SqlFile StudentVersion = new("queries/student_version.sql");
     public static readonly SqlFile ExamVersion = new("queries/exam_version.sql");
 

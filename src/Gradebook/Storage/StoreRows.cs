@@ -209,3 +209,19 @@ internal sealed record ItemSumRow
 
     public required double Most { get; init; }
 }
+
+/// <summary>A row of <c>student_sheet.sql</c>: what its numbers hold depends on its kind (the file says).</summary>
+internal sealed record SheetRow
+{
+    public required string Kind { get; init; }
+
+    public string? Question { get; init; }
+
+    public string? Choice { get; init; }
+
+    public required double A { get; init; }
+
+    public required double B { get; init; }
+
+    public required double C { get; init; }
+}

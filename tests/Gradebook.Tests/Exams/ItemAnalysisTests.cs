@@ -142,6 +142,37 @@ public sealed class ItemAnalysisTests : IAsyncLifetime
         Assert.StartsWith($"{Exam},1,2,1,0.5,", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_student_s_kept_sheet_is_marked_against_the_keyed_choices_with_their_percentile()
+    {
+        using (var response = await PostAsync(Markr.Document(
+            Markr.Sheet("ann", Exam, null, [("1", "A", 1, 1), ("2", "B", 0, 1), ("3", "C", 2, 2)]),
+            Markr.Sheet("bob", Exam, null, [("1", "C", 0, 1), ("2", "D", 1, 1)]),
+            Markr.Sheet("cy/z", Exam, null, [("1", "A", 1, 1), ("2", "D", 1, 1), ("3", "A", 0, 2)]),
+            Markr.Sheet("dee", Exam, null, [("1", "B", 0, 1), ("2", "B", 0, 1), ("3", "B", 0, 2)]))))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var bob = await _api.Client.GetFromJsonAsync<JsonElement>($"/exams/{Exam}/students/bob/answers");
+
+        // Totals: ann 3, bob 1, cy/z 2, dee 0: one below bob, one equal (bob): 100 × (1 + 0.5) / 4.
+        Assert.Equal(1, bob.GetProperty("total").GetDouble());
+        Assert.Equal(37.5, bob.GetProperty("percentile").GetDouble(), Tolerance);
+        var answers = bob.GetProperty("answers").EnumerateArray().ToList();
+        Assert.Equal(["1", "2", "3"], answers.Select(a => a.GetProperty("question").GetString()));
+        Assert.Equal(["C", "D", ""], answers.Select(a => a.GetProperty("choice").GetString()));
+        Assert.Equal([false, true, false], answers.Select(a => a.GetProperty("matchesKey").GetBoolean()));
+        Assert.Equal(["A"], answers[0].GetProperty("keyed").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal(2, answers[2].GetProperty("marksAvailable").GetDouble());
+
+        var slashed = await _api.Client.GetFromJsonAsync<JsonElement>($"/exams/{Exam}/students/cy%2Fz/answers");
+        Assert.Equal("cy/z", slashed.GetProperty("studentId").GetString());
+
+        using var nobody = await _api.Client.GetAsync($"/exams/{Exam}/students/nobody/answers");
+        Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
+    }
+
     /// <summary>Imports the generated sheets, one document at a time, and returns them.</summary>
     private async Task<List<Sheet>> ImportGeneratedAsync()
     {
