@@ -24,8 +24,6 @@ internal sealed record NameResponse(string? FirstName, string? LastName);
 
 internal static class ImportEndpoints
 {
-    public const string MediaType = "text/xml+markr";
-
     public static IEndpointRouteBuilder MapImports(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/import").WithTags("Imports")
@@ -38,7 +36,7 @@ internal static class ImportEndpoints
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = true,
-                    Content = new Dictionary<string, OpenApiMediaType> { [MediaType] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                    Content = DocumentFormats.All.ToDictionary(f => f.MediaType, _ => new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } }),
                 };
                 return Task.CompletedTask;
             })
@@ -46,7 +44,7 @@ internal static class ImportEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .WithSummary("Imports a Markr document of test results: all of its results, or none of them.");
+            .WithSummary("Imports a document of answer sheets (Markr XML, CSV or JSON, by its Content-Type): all of its sheets, or none of them.");
 
         return routes;
     }
@@ -55,13 +53,14 @@ internal static class ImportEndpoints
         HttpContext context, Importer importer, IOptions<ImportOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
-            || !contentType.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase))
+        if (DocumentFormats.ForContentType(request.ContentType) is not { } format)
         {
+            var accepted = DocumentFormats.All.Select(f => f.MediaType).ToList();
             return Problem(
                 StatusCodes.Status415UnsupportedMediaType,
                 "Unsupported media type.",
-                $"A Markr document is sent with Content-Type {MediaType}, not '{request.ContentType}'.");
+                $"A document is sent with one of the Content-Types {string.Join(", ", accepted)} (Markr XML, CSV, JSON), not '{request.ContentType}'.",
+                new() { ["accepted"] = accepted });
         }
 
         var limit = options.Value.MaxDocumentBytes;
@@ -72,7 +71,7 @@ internal static class ImportEndpoints
                 StatusCodes.Status413PayloadTooLarge, "The document is too large.", $"A document may be at most {limit} bytes.");
         }
 
-        var outcome = await importer.ImportAsync(document, Clients.Name(context.User));
+        var outcome = await importer.ImportAsync(document, format, Clients.Name(context.User));
         return outcome.Rejection switch
         {
             null => TypedResults.Created((string?)null, new ImportReceipt(outcome.ImportId, outcome.ResultCount, [.. outcome.NameConflicts.Select(NameConflictResponse.From)])),
@@ -83,7 +82,12 @@ internal static class ImportEndpoints
                 new() { ["importId"] = outcome.ImportId, ["invalidResults"] = rejection.InvalidResults }),
             { Reason: ImportRejectionReason.NotResults } rejection => Problem(
                 StatusCodes.Status400BadRequest,
-                "The document is not a Markr results document.",
+                $"The document is not a {format.Name} results document.",
+                rejection.Message,
+                new() { ["importId"] = outcome.ImportId }),
+            { Reason: ImportRejectionReason.MalformedDocument } rejection => Problem(
+                StatusCodes.Status400BadRequest,
+                $"The body is not well-formed {format.Name}.",
                 rejection.Message,
                 new() { ["importId"] = outcome.ImportId }),
             { } rejection => Problem(

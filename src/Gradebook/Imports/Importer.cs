@@ -7,7 +7,7 @@ namespace Gradebook.Imports;
 internal sealed record ImportOutcome(long ImportId, int ResultCount, IReadOnlyList<NameConflict> NameConflicts, ImportRejection? Rejection);
 
 /// <summary>
-/// Takes a received Markr document to the store, whole or not at all. Every document read in full is recorded raw:
+/// Takes a received document, in any of the <see cref="DocumentFormats"/>, to the store, whole or not at all. Every document read in full is recorded raw:
 /// an accepted one in the same transaction as its results, a rejected one alone with its reason.
 /// </summary>
 internal sealed partial class Importer(ImportStore store, TimeProvider time, ILogger<Importer> logger)
@@ -15,20 +15,20 @@ internal sealed partial class Importer(ImportStore store, TimeProvider time, ILo
     /// <summary>How many conflicting student ids a log line names; the count covers them all.</summary>
     private const int MaxLoggedConflicts = 10;
 
-    public async Task<ImportOutcome> ImportAsync(byte[] document, string client)
+    public async Task<ImportOutcome> ImportAsync(byte[] document, IDocumentFormat format, string client)
     {
         var receivedAt = time.GetUtcNow();
         // Not cancelled with the request: a document that was read in full is recorded even if its sender goes away.
-        if (!MarkrReader.TryRead(document, out var results, out var rejection))
+        if (!format.TryRead(document, out var results, out var rejection))
         {
             var rejectedId = await store.RecordRejectedAsync(
-                receivedAt, client, document, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
+                receivedAt, client, document, format.MediaType, rejection.ToString(), rejection.ResultCount, CancellationToken.None);
             LogRejected(rejectedId, client, rejection.Code, rejection.Message);
             return new ImportOutcome(rejectedId, 0, [], rejection);
         }
 
         var stored = await store.WriteAcceptedAsync(
-            receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), MarkrResult.Sheets(results), CancellationToken.None);
+            receivedAt, client, document, format.MediaType, [.. results.Select(r => r.AsResult())], ImportedSheet.Names(results), ImportedSheet.Sheets(results), CancellationToken.None);
         var resultNoun = Counted.Noun(results.Count, "result", "results");
         LogAccepted(stored.ImportId, client, results.Count, resultNoun, document.Length);
         if (stored.NameConflicts.Count > 0)

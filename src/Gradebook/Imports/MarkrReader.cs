@@ -41,11 +41,11 @@ internal static class MarkrReader
 
     /// <summary>Reads and validates a whole document: its results, or why it cannot be stored.</summary>
     public static bool TryRead(
-        byte[] document, [NotNullWhen(true)] out IReadOnlyList<MarkrResult>? results, [NotNullWhen(false)] out ImportRejection? rejection)
+        byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? results, [NotNullWhen(false)] out ImportRejection? rejection)
     {
         using var stream = new MemoryStream(document, writable: false);
         using var reader = XmlReader.Create(stream, Settings);
-        var read = new List<MarkrResult>();
+        var read = new List<ImportedSheet>();
         try
         {
             rejection = ReadDocument(reader, read);
@@ -66,7 +66,7 @@ internal static class MarkrReader
     }
 
     /// <summary>Adds the document's results to <paramref name="results"/>; returns why it cannot be stored, or null.</summary>
-    private static ImportRejection? ReadDocument(XmlReader reader, List<MarkrResult> results)
+    private static ImportRejection? ReadDocument(XmlReader reader, List<ImportedSheet> results)
     {
         while (reader.Read() && reader.NodeType != XmlNodeType.Element)
         {
@@ -126,13 +126,13 @@ internal static class MarkrReader
     }
 
     private static bool TryReadResult(
-        XmlReader reader, int index, [NotNullWhen(true)] out MarkrResult? result, [NotNullWhen(false)] out InvalidResult? invalid)
+        XmlReader reader, int index, [NotNullWhen(true)] out ImportedSheet? result, [NotNullWhen(false)] out InvalidResult? invalid)
     {
         var line = ((IXmlLineInfo)reader).LineNumber;
         var problems = new List<string>();
         string? studentNumber = null, testId = null, firstName = null, lastName = null, available = null, obtained = null;
         var scannedOn = reader.GetAttribute("scanned-on");
-        var answers = new List<MarkrAnswer>();
+        var answers = new List<SheetAnswerFields>();
         var marks = false;
         ForEachChild(reader, () =>
         {
@@ -171,7 +171,7 @@ internal static class MarkrReader
                     var question = reader.GetAttribute("question");
                     var marksAvailable = reader.GetAttribute("marks-available");
                     var marksAwarded = reader.GetAttribute("marks-awarded");
-                    answers.Add(new MarkrAnswer(question, ReadText(reader, problems), marksAwarded, marksAvailable));
+                    answers.Add(new SheetAnswerFields(question, ReadText(reader, problems), marksAwarded, marksAvailable));
                     break;
                 default:
                     SkipElement(reader);
@@ -179,7 +179,7 @@ internal static class MarkrReader
             }
         });
 
-        var fields = new MarkrFields(studentNumber, testId, firstName, lastName, marks, obtained, available, scannedOn, answers);
+        var fields = new SheetFields(studentNumber, testId, firstName, lastName, marks, obtained, available, scannedOn, answers);
         return fields.TryValidate(index, line, problems, out result, out invalid);
     }
 

@@ -132,7 +132,7 @@ internal sealed class Rebuilder(RebuildStore store)
             if (results is not null)
             {
                 await rebuild.MergeImportAsync(
-                    recorded.Id, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), MarkrResult.Sheets(results), cancellationToken);
+                    recorded.Id, [.. results.Select(r => r.AsResult())], ImportedSheet.Names(results), ImportedSheet.Sheets(results), cancellationToken);
                 accepted++;
             }
 
@@ -159,17 +159,17 @@ internal sealed class Rebuilder(RebuildStore store)
     /// marks were wrong, so whatever it was is not made into results after the fact. The record does not say whether
     /// such a rejection was made on receipt or by an earlier rebuild, so it is kept either way.
     /// </summary>
-    private static ((string Outcome, string? Reason, int? ResultCount) Record, IReadOnlyList<MarkrResult>? Results) Rederive(ImportRow recorded)
+    private static ((string Outcome, string? Reason, int? ResultCount) Record, IReadOnlyList<ImportedSheet>? Results) Rederive(ImportRow recorded)
     {
         var asRecorded = (recorded.Outcome, recorded.Reason, recorded.ResultCount);
         if (recorded.Outcome == "rejected"
             && recorded.Reason is { } recordedReason
-            && ImportRejection.ReasonOf(recordedReason) is ImportRejectionReason.MalformedXml or ImportRejectionReason.NotResults)
+            && ImportRejection.ReasonOf(recordedReason) is ImportRejectionReason.MalformedXml or ImportRejectionReason.MalformedDocument or ImportRejectionReason.NotResults)
         {
             return (asRecorded, null);
         }
 
-        return MarkrReader.TryRead(recorded.Document, out var results, out var rejection)
+        return DocumentFormats.ForRecorded(recorded.MediaType).TryRead(recorded.Document, out var results, out var rejection)
             ? (("accepted", null, results.Count), results)
             : (("rejected", rejection.ToString(), rejection.ResultCount), null);
     }

@@ -17,7 +17,7 @@ internal sealed record NameConflict(string StudentId, IReadOnlyList<StudentName>
 /// <summary>An accepted document as committed: its id in the import record and its students' name conflicts.</summary>
 internal sealed record StoredImport(long ImportId, IReadOnlyList<NameConflict> NameConflicts);
 
-/// <summary>Imported documents' writes: the raw document record, its results and its students' names.</summary>
+/// <summary>Imported documents' writes: the raw document record (with the media type it was sent as), its results, its students' names and its answered sheets.</summary>
 internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
 {
     /// <summary>
@@ -28,6 +28,7 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
         DateTimeOffset receivedAt,
         string client,
         byte[] document,
+        string mediaType,
         IReadOnlyList<MarkedResult> results,
         IReadOnlyList<GivenName> names,
         IReadOnlyList<AnsweredSheet> sheets,
@@ -35,7 +36,7 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
     {
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
-        var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "accepted", null, results.Count, cancellationToken);
+        var importId = await InsertAsync(connection, transaction, receivedAt, client, document, mediaType, "accepted", null, results.Count, cancellationToken);
         await MergeAsync(connection, transaction, importId, results, names, sheets, cancellationToken);
         var conflicts = await ReadNameConflictsAsync(connection, transaction, cancellationToken);
         await writer.CommitAsync(connection, transaction, cancellationToken);
@@ -44,11 +45,11 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
 
     /// <summary>Records a rejected document with its reason and the client that sent it, alone in its transaction: nothing of it reaches the results.</summary>
     public async Task<long> RecordRejectedAsync(
-        DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken)
+        DateTimeOffset receivedAt, string client, byte[] document, string mediaType, string reason, int? resultCount, CancellationToken cancellationToken)
     {
         await using var connection = await engine.OpenAsync(cancellationToken);
         await using var transaction = await engine.BeginWriteAsync(connection, cancellationToken);
-        var importId = await InsertAsync(connection, transaction, receivedAt, client, document, "rejected", reason, resultCount, cancellationToken);
+        var importId = await InsertAsync(connection, transaction, receivedAt, client, document, mediaType, "rejected", reason, resultCount, cancellationToken);
         await writer.CommitAsync(connection, transaction, cancellationToken);
         return importId;
     }
@@ -95,6 +96,7 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
         DateTimeOffset receivedAt,
         string client,
         byte[] document,
+        string mediaType,
         string outcome,
         string? reason,
         int? resultCount,
@@ -105,6 +107,7 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
             {
                 received_at = receivedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
                 document,
+                media_type = mediaType,
                 outcome,
                 reason,
                 result_count = resultCount,

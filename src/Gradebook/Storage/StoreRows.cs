@@ -123,6 +123,8 @@ internal sealed record ImportRow
     public int? ResultCount { get; init; }
 
     public required byte[] Document { get; init; }
+
+    public required string MediaType { get; init; }
 }
 
 /// <summary>A row of <c>name_conflicts.sql</c>: one of the names of a student id that has several.</summary>

@@ -275,7 +275,7 @@ public sealed class MarkrReaderTests
         Assert.Contains($"nested more than {MarkrReader.MaxDepth} deep", rejection.Message, StringComparison.Ordinal);
     }
 
-    private static IReadOnlyList<MarkrResult> Read(string document)
+    private static IReadOnlyList<ImportedSheet> Read(string document)
     {
         Assert.True(MarkrReader.TryRead(Markr.Bytes(document), out var results, out var rejection), rejection?.Message);
         return results;
@@ -288,6 +288,6 @@ public sealed class MarkrReaderTests
         return rejection;
     }
 
-    private static (int, string, long, double, double, string?, string?) Fields(MarkrResult r) =>
+    private static (int, string, long, double, double, string?, string?) Fields(ImportedSheet r) =>
         (r.Index, r.StudentNumber, r.TestId, r.Obtained, r.Available, r.FirstName, r.LastName);
 }

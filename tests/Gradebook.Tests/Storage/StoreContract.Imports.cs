@@ -13,7 +13,7 @@ public abstract partial class StoreContract
     public async Task An_accepted_document_is_committed_with_its_results_and_names()
     {
         var store = await NewStoreAsync();
-        MarkrResult[] results = [Result(0, "a", 13, 20, "Jane", "Austen"), Result(1, "b", 5, 10, null, null), Result(2, "a", 14, 25, "Jane", "Austen")];
+        ImportedSheet[] results = [Result(0, "a", 13, 20, "Jane", "Austen"), Result(1, "b", 5, 10, null, null), Result(2, "a", 14, 25, "Jane", "Austen")];
 
         var stored = await store.WriteImportAsync(DateTimeOffset.UtcNow, "scanner", [1, 2, 3], results, CancellationToken.None);
 
@@ -54,6 +54,6 @@ public abstract partial class StoreContract
             await RowsAsync(store, "SELECT student_id, last_name, first_name, first_import FROM student_names ORDER BY student_id, last_name, first_name"));
     }
 
-    private static MarkrResult Result(int index, string student, double obtained, double available, string? firstName, string? lastName) =>
+    private static ImportedSheet Result(int index, string student, double obtained, double available, string? firstName, string? lastName) =>
         new(index, student, 1234, obtained, available, firstName, lastName, null, []);
 }

@@ -49,7 +49,7 @@ public abstract partial class StoreContract
         ];
         foreach (var document in documents)
         {
-            await importer.ImportAsync(Markr.Bytes(document), "scanner");
+            await importer.ImportAsync(Markr.Bytes(document), DocumentFormats.Markr, "scanner");
         }
     }
 
@@ -113,8 +113,8 @@ public abstract partial class StoreContract
     {
         var store = await NewStoreAsync();
         var importer = new Importer(store.Imports, TimeProvider.System, NullLogger<Importer>.Instance);
-        await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 1, 10, 20, "Amy", "Ng"))), "scanner");
-        var second = await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 2, 18, 20, "Amy", "Ng"), Markr.Result("bob", 2, 5, 20, "Bob", "Li"))), "scanner");
+        await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 1, 10, 20, "Amy", "Ng"))), DocumentFormats.Markr, "scanner");
+        var second = await importer.ImportAsync(Markr.Bytes(Markr.Document(Markr.Result("amy", 2, 18, 20, "Amy", "Ng"), Markr.Result("bob", 2, 5, 20, "Bob", "Li"))), DocumentFormats.Markr, "scanner");
         // Stands in for a stricter rule: the stored document no longer passes validation.
         await ExecuteAsync(
             store,

@@ -76,12 +76,12 @@ internal sealed class StoreHarness : IAsyncDisposable
         Reads.ListRejectionsAsync(after, limit, cancellationToken);
 
     public Task<StoredImport> WriteImportAsync(
-        DateTimeOffset receivedAt, string client, byte[] document, IReadOnlyList<MarkrResult> results, CancellationToken cancellationToken) =>
-        Imports.WriteAcceptedAsync(receivedAt, client, document, [.. results.Select(r => r.AsResult())], MarkrResult.Names(results), MarkrResult.Sheets(results), cancellationToken);
+        DateTimeOffset receivedAt, string client, byte[] document, IReadOnlyList<ImportedSheet> results, CancellationToken cancellationToken) =>
+        Imports.WriteAcceptedAsync(receivedAt, client, document, DocumentFormats.Markr.MediaType, [.. results.Select(r => r.AsResult())], ImportedSheet.Names(results), ImportedSheet.Sheets(results), cancellationToken);
 
     public Task<long> RecordRejectedImportAsync(
         DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken) =>
-        Imports.RecordRejectedAsync(receivedAt, client, document, reason, resultCount, cancellationToken);
+        Imports.RecordRejectedAsync(receivedAt, client, document, DocumentFormats.Markr.MediaType, reason, resultCount, cancellationToken);
 
     public Task<RebuildReport> RebuildAsync(CancellationToken cancellationToken) =>
         new Rebuilder(new RebuildStore(Engine, Writer, Imports)).RunAsync(cancellationToken);

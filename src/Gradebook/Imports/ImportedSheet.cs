@@ -4,10 +4,11 @@ using Gradebook.Storage;
 namespace Gradebook.Imports;
 
 /// <summary>
-/// One valid <c>mcq-test-result</c>: the marks a student obtained out of those available in a test.
-/// A Markr test is an exam and a student number is a student id; names are null when the document leaves them out.
+/// One valid sheet of an imported document, whatever its format (a Markr <c>mcq-test-result</c>, a CSV row, a JSON
+/// object): the marks a student obtained out of those available in a test, and the answers that earned them. A test is
+/// an exam and a student number is a student id; names are null when the document leaves them out.
 /// </summary>
-internal sealed record MarkrResult(
+internal sealed record ImportedSheet(
     int Index,
     string StudentNumber,
     long TestId,
@@ -22,13 +23,13 @@ internal sealed record MarkrResult(
     public MarkedResult AsResult() => new(StudentNumber, TestId, Obtained, Available);
 
     /// <summary>The answered sheets of the results, for the answer statistics; a result without answers gives none.</summary>
-    public static IReadOnlyList<AnsweredSheet> Sheets(IEnumerable<MarkrResult> results) =>
+    public static IReadOnlyList<AnsweredSheet> Sheets(IEnumerable<ImportedSheet> results) =>
         [.. results
             .Where(r => r.Answers.Count > 0)
             .Select(r => new AnsweredSheet(r.StudentNumber, r.TestId, r.Obtained, r.ScannedOn, r.Index, r.Answers))];
 
     /// <summary>The names the results give their students; a result that names nobody gives none.</summary>
-    public static IReadOnlyList<GivenName> Names(IEnumerable<MarkrResult> results) =>
+    public static IReadOnlyList<GivenName> Names(IEnumerable<ImportedSheet> results) =>
         [.. results
             .Where(r => r.FirstName is not null || r.LastName is not null)
             .Select(r => new GivenName(r.StudentNumber, new StudentName(r.FirstName, r.LastName)))];
@@ -40,6 +41,7 @@ internal sealed record InvalidResult(int Index, int Line, string? StudentNumber,
 internal enum ImportRejectionReason
 {
     MalformedXml,
+    MalformedDocument,
     NotResults,
     InvalidResults,
 }
@@ -53,6 +55,7 @@ internal sealed record ImportRejection(
     public static string CodeOf(ImportRejectionReason reason) => reason switch
     {
         ImportRejectionReason.MalformedXml => "malformed_xml",
+        ImportRejectionReason.MalformedDocument => "malformed_document",
         ImportRejectionReason.NotResults => "not_results",
         ImportRejectionReason.InvalidResults => "invalid_results",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),

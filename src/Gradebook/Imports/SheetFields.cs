@@ -8,7 +8,7 @@ namespace Gradebook.Imports;
 /// One <c>mcq-test-result</c>'s fields as the document gives them (null where absent), and the rules they must obey
 /// to be a result: what a document must hold, in one place.
 /// </summary>
-internal sealed record MarkrFields(
+internal sealed record SheetFields(
     string? StudentNumber,
     string? TestId,
     string? FirstName,
@@ -17,14 +17,14 @@ internal sealed record MarkrFields(
     string? Obtained,
     string? Available,
     string? ScannedOn,
-    IReadOnlyList<MarkrAnswer> Answers)
+    IReadOnlyList<SheetAnswerFields> Answers)
 {
     /// <summary>The longest question label and choice kept; answer sheets label questions with a few characters.</summary>
     public const int MaxAnswerTextLength = 64;
 
     /// <summary>The result, or everything wrong with it (added to the problems already found while reading it).</summary>
     public bool TryValidate(
-        int index, int line, List<string> problems, [NotNullWhen(true)] out MarkrResult? result, [NotNullWhen(false)] out InvalidResult? invalid)
+        int index, int line, List<string> problems, [NotNullWhen(true)] out ImportedSheet? result, [NotNullWhen(false)] out InvalidResult? invalid)
     {
         var exam = 0L;
         if (StudentNumber is null)
@@ -64,7 +64,7 @@ internal sealed record MarkrFields(
             return false;
         }
 
-        result = new MarkrResult(index, studentNumber, exam, obtainedMarks, availableMarks, firstName, lastName, scannedOn, answers);
+        result = new ImportedSheet(index, studentNumber, exam, obtainedMarks, availableMarks, firstName, lastName, scannedOn, answers);
         invalid = null;
         return true;
     }
@@ -216,4 +216,4 @@ internal sealed record MarkrFields(
 }
 
 /// <summary>One <c>answer</c> element as the document gives it: its attributes (null where absent) and its text, trimmed.</summary>
-internal sealed record MarkrAnswer(string? Question, string Choice, string? Awarded, string? Available);
+internal sealed record SheetAnswerFields(string? Question, string Choice, string? Awarded, string? Available);

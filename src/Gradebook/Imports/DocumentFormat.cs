@@ -1,0 +1,50 @@
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.Net.Http.Headers;
+
+namespace Gradebook.Imports;
+
+/// <summary>
+/// One kind of document <c>POST /import</c> accepts: the media type it is sent and stored with, and a reader that makes
+/// of a whole document either its sheets, each held to <see cref="SheetFields"/>' rules, or one rejection that names
+/// the line or field that is wrong. A new format is one class implementing this, listed in <see cref="DocumentFormats"/>:
+/// the import's transaction, the raw record and the rebuild take it from there.
+/// </summary>
+internal interface IDocumentFormat
+{
+    /// <summary>The media type the document is sent with and recorded under.</summary>
+    string MediaType { get; }
+
+    /// <summary>What the format is called in messages ("Markr XML").</summary>
+    string Name { get; }
+
+    bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection);
+}
+
+/// <summary>The formats Gradebook imports; the first is the one a document recorded without a media type was sent in.</summary>
+internal static class DocumentFormats
+{
+    public static readonly IReadOnlyList<IDocumentFormat> All = [new MarkrFormat(), new CsvFormat(), new JsonFormat()];
+
+    public static IDocumentFormat Markr => All[0];
+
+    /// <summary>The format a Content-Type names (parameters and case aside); null for none Gradebook imports.</summary>
+    public static IDocumentFormat? ForContentType(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var parsed)
+            ? All.FirstOrDefault(f => parsed.MediaType.Equals(f.MediaType, StringComparison.OrdinalIgnoreCase))
+            : null;
+
+    /// <summary>The format a document was recorded under.</summary>
+    public static IDocumentFormat ForRecorded(string mediaType) =>
+        All.FirstOrDefault(f => f.MediaType == mediaType) ?? throw new InvalidOperationException($"No import format reads '{mediaType}'.");
+}
+
+/// <summary>Markr XML, read by <see cref="MarkrReader"/>.</summary>
+internal sealed class MarkrFormat : IDocumentFormat
+{
+    public string MediaType => "text/xml+markr";
+
+    public string Name => "Markr XML";
+
+    public bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection) =>
+        MarkrReader.TryRead(document, out sheets, out rejection);
+}
