@@ -14,7 +14,7 @@ internal interface IDocumentFormat
     /// <summary>The media type the document is sent with and recorded under.</summary>
     string MediaType { get; }
 
-    /// <summary>What the format is called in messages ("Markr XML").</summary>
+    /// <summary>What the format is called in messages ("Markr", "CSV").</summary>
     string Name { get; }
 
     bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection);
@@ -43,7 +43,7 @@ internal sealed class MarkrFormat : IDocumentFormat
 {
     public string MediaType => "text/xml+markr";
 
-    public string Name => "Markr XML";
+    public string Name => "Markr";
 
     public bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection) =>
         MarkrReader.TryRead(document, out sheets, out rejection);

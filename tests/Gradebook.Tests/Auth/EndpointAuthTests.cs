@@ -209,6 +209,7 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
     {
         var path = pattern
             .Replace("{**studentId}", "Nobody", StringComparison.Ordinal)
+            .Replace("{studentId}", "Nobody", StringComparison.Ordinal)
             .Replace("{exam}", "1", StringComparison.Ordinal)
             .Replace("{exam:long}", "1", StringComparison.Ordinal)
             .Replace("{testId}", "1", StringComparison.Ordinal)

@@ -113,7 +113,7 @@ public sealed class ImportApiTests : IAsyncLifetime
     [InlineData(null)]
     [InlineData("text/xml")]
     [InlineData("application/xml")]
-    [InlineData("application/json")]
+    [InlineData("application/x-www-form-urlencoded")]
     [InlineData("text/plain")]
     [InlineData("text/xml+markrx")]
     public async Task Another_content_type_is_415_and_the_body_is_not_read(string? contentType)
