@@ -16,6 +16,21 @@ using Gradebook.Students;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
+// A first argument that is neither an option nor a `key=value` setting names a command; a typo must not start the server.
+if (args.FirstOrDefault() is { } first && !first.StartsWith('-') && !first.StartsWith('/') && !first.Contains('=')
+    && first is not ("rebuild" or "new-api-key" or "emulator"))
+{
+    await Console.Error.WriteLineAsync($"""
+        Unknown command '{first}'. The commands are:
+          (none)         serve the API and ingest the configured feeds
+          rebuild        re-derive the store from its raw record, then exit
+          new-api-key    print a new API key (on stdout) and the settings that admit it (on stderr), then exit
+          emulator       serve only the emulated score feed
+        Settings go as --Key=value or Key=value (see README.md).
+        """);
+    return 2;
+}
+
 // `dotnet run -- rebuild` re-derives the store from its raw record and exits.
 if (args.FirstOrDefault() == "rebuild")
 {

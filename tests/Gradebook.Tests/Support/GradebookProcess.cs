@@ -8,12 +8,13 @@ internal sealed class GradebookProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
 
     private GradebookProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) => Append(e.Data, fromStandardOutput: true);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, fromStandardOutput: false);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -25,6 +26,18 @@ internal sealed class GradebookProcess : IDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the process wrote to stdout alone (<see cref="Output"/> holds stdout and stderr).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _standardOutput.ToString();
             }
         }
     }
@@ -103,7 +116,7 @@ internal sealed class GradebookProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool fromStandardOutput)
     {
         if (line is null)
         {
@@ -113,6 +126,10 @@ internal sealed class GradebookProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            if (fromStandardOutput)
+            {
+                _standardOutput.AppendLine(line);
+            }
         }
     }
 }
