@@ -16,11 +16,13 @@ internal static class ExamEndpoints
 
         group.MapGet("/", ListExams)
             .WithSummary("Exams that have at least one result, in exam number order.")
-            .CachedByDataVersion();
+            .CachedByDataVersion()
+            .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}", GetExam)
             .WithSummary("One exam's results, in student id order, with their average and distribution.")
-            .CachedByDataVersion();
+            .CachedByDataVersion()
+            .AnswersJsonOrCsv();
 
         return routes;
     }
