@@ -48,6 +48,13 @@ if (args.FirstOrDefault() == "new-api-key")
 var emulatorOnly = args.FirstOrDefault() == "emulator";
 var builder = WebApplication.CreateBuilder(emulatorOnly ? args[1..] : args);
 
+// The default address is set here, not in launchSettings.json, whose address `dotnet run` would put over the user's
+// ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS.
+if (AuthOptionsValidator.NoAddressConfigured(builder.Configuration))
+{
+    builder.WebHost.UseUrls(AuthOptionsValidator.DefaultAddress);
+}
+
 builder.Services.AddSingleton(TimeProvider.System);
 // appsettings.json's timestamp format ends in a space to set it off in plain lines; a JSON field needs none.
 builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd());

@@ -71,6 +71,36 @@ internal sealed class GradebookProcess : IDisposable
         return new GradebookProcess(Process.Start(start)!);
     }
 
+    /// <summary>
+    /// Gradebook as the README's run command starts it, <c>dotnet run --project src/Gradebook</c> from the repository's
+    /// root (without building again: the tests' build made it), so whatever <c>dotnet run</c> adds is there too.
+    /// </summary>
+    public static GradebookProcess StartWithDotnetRun(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        // bin/<configuration>/<framework>/ of the app, which the tests' build put beside its source.
+        var configuration = new DirectoryInfo(Path.GetDirectoryName(typeof(Gradebook.Storage.StoreEngine).Assembly.Location)!).Parent!.Name;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var arg in (string[])["run", "--project", "src/Gradebook", "--no-build", "-c", configuration, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new GradebookProcess(Process.Start(start)!);
+    }
+
     /// <summary>SIGKILL: no chance to clean up.</summary>
     public async Task KillAsync()
     {
