@@ -9,7 +9,9 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
     {
         long? events = null;
         double? seconds = null;
-        var results = Path.Combine(RepositoryRoot(), "bench", "results");
+        // A run's results go to an ignored folder, so benchmarking leaves the tree clean; --record writes the tracked
+        // files that docs/benchmarks.md quotes, for a run meant to replace them.
+        var results = Path.Combine(RepositoryRoot(), "bench", "results", "latest");
         var engines = Workload.DefaultEngines;
         var repeat = 1;
         int? freezes = null;
@@ -25,6 +27,9 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
                     break;
                 case "--results":
                     results = args[++i];
+                    break;
+                case "--record":
+                    results = Path.Combine(RepositoryRoot(), "bench", "results");
                     break;
                 case "--engines":
                     engines = args[++i].Split(',');

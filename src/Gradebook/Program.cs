@@ -13,8 +13,24 @@ using Gradebook.Operations;
 using Gradebook.Rebuild;
 using Gradebook.Storage;
 using Gradebook.Students;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
+
+// A first argument that is neither an option nor a `key=value` setting names a command; a typo must not start the server.
+if (args.FirstOrDefault() is { } first && !first.StartsWith('-') && !first.StartsWith('/') && !first.Contains('=')
+    && first is not ("rebuild" or "new-api-key" or "emulator"))
+{
+    await Console.Error.WriteLineAsync($"""
+        Unknown command '{first}'. The commands are:
+          (none)         serve the API and ingest the configured feeds
+          rebuild        re-derive the store from its raw record, then exit
+          new-api-key    print a new API key (on stdout) and the settings that admit it (on stderr), then exit
+          emulator       serve only the emulated score feed
+        Settings go as --Key=value or Key=value (see README.md).
+        """);
+    return 2;
+}
 
 // `dotnet run -- rebuild` re-derives the store from its raw record and exits.
 if (args.FirstOrDefault() == "rebuild")
@@ -31,6 +47,13 @@ if (args.FirstOrDefault() == "new-api-key")
 // `dotnet run -- emulator` serves only the emulated feed, for running it on its own.
 var emulatorOnly = args.FirstOrDefault() == "emulator";
 var builder = WebApplication.CreateBuilder(emulatorOnly ? args[1..] : args);
+
+// The default address is set here, not in launchSettings.json, whose address `dotnet run` would put over the user's
+// ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS.
+if (AuthOptionsValidator.NoAddressConfigured(builder.Configuration))
+{
+    builder.WebHost.UseUrls(AuthOptionsValidator.DefaultAddress);
+}
 
 builder.Services.AddSingleton(TimeProvider.System);
 // appsettings.json's timestamp format ends in a space to set it off in plain lines; a JSON field needs none.
@@ -72,6 +95,15 @@ else
 // A start-up failure is reported below in one line; the host's own report of it would add a stack trace.
 var started = false;
 builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
+
+// Gradebook protects nothing with data protection (no cookies, no posted forms; authentication and Razor Pages register
+// it all the same), so its keys live in memory only, and the host does not make a key ring at start-up and store it,
+// unencrypted and with a warning saying so, in the user's profile.
+builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+foreach (var warmUp in builder.Services.Where(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
+{
+    builder.Services.Remove(warmUp);
+}
 
 WebApplication app;
 try

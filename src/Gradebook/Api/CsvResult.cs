@@ -20,6 +20,15 @@ internal sealed class CsvResult(
 
     private static readonly CsvWriterOptions Options = new() { NewLine = "\r\n", Injection = CsvInjection.Escape };
 
+    /// <summary>The values <c>?format=</c> takes; JSON is also what a read answers without it.</summary>
+    public static readonly string[] Formats = ["json", "csv"];
+
+    /// <summary>What is wrong with the request's <c>?format=</c>, or null when it is absent or one of <see cref="Formats"/>.</summary>
+    public static string? FormatProblem(HttpRequest request) =>
+        request.Query.TryGetValue("format", out var format) && !Formats.Any(f => string.Equals(f, format, StringComparison.OrdinalIgnoreCase))
+            ? $"format must be one of {string.Join(", ", Formats.Select(f => $"'{f}'"))}, got '{format}'."
+            : null;
+
     /// <summary>Whether the client asked for CSV: <c>?format=csv</c>, or <c>text/csv</c> in Accept.</summary>
     public static bool IsWanted(HttpRequest request) =>
         string.Equals(request.Query["format"], "csv", StringComparison.OrdinalIgnoreCase)
@@ -69,4 +78,12 @@ internal sealed class CsvResult(
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, null, [MediaType]));
+}
+
+internal static class CsvResultExtensions
+{
+    /// <summary>Marks a read that answers JSON or CSV: a <c>?format=</c> it does not serve is a 400 naming the formats.</summary>
+    public static RouteHandlerBuilder AnswersJsonOrCsv(this RouteHandlerBuilder builder) =>
+        builder.AddEndpointFilter(async (context, next) =>
+            CsvResult.FormatProblem(context.HttpContext.Request) is { } problem ? Problems.Invalid("format", problem) : await next(context));
 }

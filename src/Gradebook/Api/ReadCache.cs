@@ -41,7 +41,9 @@ internal sealed class ReadCache(Func<CancellationToken, ValueTask<long>> dataVer
 
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (!HttpMethods.IsGet(context.Request.Method) || context.GetEndpoint()?.Metadata.GetMetadata<CachedReadMetadata>() is null)
+        // HEAD is answered as GET is, tag, 304 and length included; the server sends no body for it.
+        var method = context.Request.Method;
+        if (!(HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) || context.GetEndpoint()?.Metadata.GetMetadata<CachedReadMetadata>() is null)
         {
             await next(context);
             return;

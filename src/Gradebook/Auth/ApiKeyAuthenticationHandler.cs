@@ -1,7 +1,9 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -73,7 +75,30 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         return Task.FromResult(keys.Find(key) is { } principal
             ? AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName))
-            : AuthenticateResult.Fail("The API key is not one Gradebook knows."));
+            : AuthenticateResult.Fail(LooksLikeJwt(key)
+                ? "The bearer token is a JWT, and Gradebook accepts none: no identity provider is configured (Auth:Jwt). Send an API key."
+                : "The API key is not one Gradebook knows."));
+    }
+
+    /// <summary>Three dot-separated base64url parts, the first a JSON header naming an algorithm: a JWT, not a key.</summary>
+    private static bool LooksLikeJwt(string credential)
+    {
+        var parts = credential.Split('.');
+        if (parts.Length != 3)
+        {
+            return false;
+        }
+
+        try
+        {
+            var header = Base64Url.DecodeFromChars(parts[0]);
+            using var json = JsonDocument.Parse(header);
+            return json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("alg", out _);
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            return false;
+        }
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -33,9 +33,10 @@ internal static partial class ApiKeys
 
         var key = Generate();
         var hash = Hash(key);
-        Console.WriteLine($"""
-            API key for '{name}' (give it to the client; it is not stored and cannot be shown again):
-              {key}
+        // The key alone on stdout, so `KEY=$(gradebook new-api-key name)` takes it; the explanation goes to stderr.
+        Console.Error.WriteLine($"API key for '{name}' follows on stdout (give it to the client; it is not stored and cannot be shown again).");
+        Console.WriteLine(key);
+        Console.Error.WriteLine($"""
             SHA-256: {hash}
 
             Settings to add, with the scopes the client needs ({string.Join(", ", Scopes.All)}), space-separated:

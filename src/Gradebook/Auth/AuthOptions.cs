@@ -168,8 +168,18 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
         }
 
         var ports = $"{configuration["http_ports"]};{configuration["https_ports"]}".Split(';', Split);
-        return ports.Length > 0 ? ports.Select(p => $"http://*:{p}").ToList() : ["http://localhost:5000"];
+        return ports.Length > 0 ? ports.Select(p => $"http://*:{p}").ToList() : [DefaultAddress];
     }
+
+    /// <summary>Where Gradebook listens when no address is configured (Program sets it; Kestrel's own is 5000).</summary>
+    public const string DefaultAddress = "http://localhost:5080";
+
+    /// <summary>Whether no address is configured in any of the ways <see cref="ListenAddresses"/> reads.</summary>
+    public static bool NoAddressConfigured(IConfiguration configuration) =>
+        !configuration.GetSection("Kestrel:Endpoints").GetChildren().Any()
+        && string.IsNullOrWhiteSpace(configuration["urls"])
+        && string.IsNullOrWhiteSpace(configuration["http_ports"])
+        && string.IsNullOrWhiteSpace(configuration["https_ports"]);
 
     /// <summary>Whether <paramref name="url"/> is an address at all; one that is not is the server's to refuse, with its own message.</summary>
     private static bool IsAddress(string url) => Uri.TryCreate(Normalised(url), UriKind.Absolute, out _);

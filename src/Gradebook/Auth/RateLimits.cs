@@ -58,10 +58,12 @@ internal static partial class RateLimits
         var client = Clients.IsAnonymous(context.User) ? $"address {context.Connection.RemoteIpAddress}" : $"client '{Clients.Name(context.User)}'";
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits));
         LogRejected(logger, client, context.Request.Path, seconds);
+        // The framework has no default type for a 429, so it is given the status's definition as every other one has.
         await TypedResults.Problem(
                 $"The {client} has sent more requests than its limit allows; try again in {seconds} s.",
                 statusCode: StatusCodes.Status429TooManyRequests,
-                title: "Too many requests.")
+                title: "Too many requests.",
+                type: "https://www.rfc-editor.org/rfc/rfc6585#section-4")
             .ExecuteAsync(context);
     }
 

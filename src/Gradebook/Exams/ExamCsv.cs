@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gradebook.Api;
 using Gradebook.Storage;
 
@@ -27,4 +28,23 @@ internal static class ExamCsv
             CsvResult.Number(q.Facility), q.Discrimination is { } d ? CsvResult.Number(d) : "", string.Join(' ', q.Keyed), string.Join(' ', q.Flags),
         ]).ToAsyncEnumerable());
 
+    public static CsvResult Aggregate(ReadStore store, long test) => new(
+        $"aggregate-{test}.csv",
+        ["test", "mean", "stddev", "min", "max", "p25", "p50", "p75", "count"],
+        cancellationToken => AggregateRowAsync(store, test, cancellationToken),
+        $"No results are recorded for test {test}.");
+
+    /// <summary>The one row of a test's aggregate, figures written as its JSON writes them; none when it has no results.</summary>
+    private static async IAsyncEnumerable<string[]> AggregateRowAsync(ReadStore store, long test, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var rows = await store.GetExamAsync(test, cancellationToken);
+        if (rows.Count == 0)
+        {
+            yield break;
+        }
+
+        var a = ResultAggregate.Of(Distribution.Of(rows.Select(r => r.Score)));
+        string[] figures = [.. new[] { a.Mean, a.StandardDeviation, a.Min, a.Max, a.P25, a.P50, a.P75 }.Select(DecimalPointConverter.Format)];
+        yield return [CsvResult.Number(test), .. figures, CsvResult.Number(a.Count)];
+    }
 }

@@ -17,15 +17,18 @@ internal static class ExamEndpoints
 
         group.MapGet("/", ListExams)
             .WithSummary("Exams that have at least one result, in exam number order.")
-            .CachedByDataVersion();
+            .CachedByDataVersion()
+            .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}", GetExam)
             .WithSummary("One exam's results, in student id order, with their average and distribution.")
-            .CachedByVersionOf(ExamVersions.Of("exam"));
+            .CachedByVersionOf(ExamVersions.Of("exam"))
+            .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}/questions", GetQuestions)
             .WithSummary("One exam's item analysis over its students' kept answer sheets: each question's facility, discrimination, keyed and given choices, and the test's reliability.")
-            .CachedByVersionOf(ExamVersions.Of("exam"));
+            .CachedByVersionOf(ExamVersions.Of("exam"))
+            .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}/students/{studentId}/answers", GetStudentAnswers)
             .WithSummary("One student's kept answer sheet in an exam, marked against the choices that earned marks, with the student's percentile.")

@@ -36,15 +36,12 @@ internal sealed class DecimalPointConverter : JsonConverter<double>
 {
     public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetDouble();
 
-    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
-    {
-        if (double.IsInteger(value) && Math.Abs(value) < 1e15)
-        {
-            writer.WriteRawValue(value.ToString("0.0", CultureInfo.InvariantCulture), skipInputValidation: true);
-        }
-        else
-        {
-            writer.WriteNumberValue(value);
-        }
-    }
+    public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(Format(value), skipInputValidation: true);
+
+    /// <summary>The figure as the JSON writes it, for the CSV to write it the same way.</summary>
+    public static string Format(double value) =>
+        double.IsInteger(value) && Math.Abs(value) < 1e15
+            ? value.ToString("0.0", CultureInfo.InvariantCulture)
+            : value.ToString("R", CultureInfo.InvariantCulture);
 }

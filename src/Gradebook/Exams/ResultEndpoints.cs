@@ -15,17 +15,23 @@ internal static class ResultEndpoints
 
         group.MapGet("/{testId}/aggregate", GetAggregate)
             .WithSummary("How one test's results are spread, in percent of the marks available.")
-            .CachedByVersionOf(ExamVersions.Of("testId"));
+            .CachedByVersionOf(ExamVersions.Of("testId"))
+            .AnswersJsonOrCsv();
 
         return routes;
     }
 
-    private static async Task<Results<Ok<ResultAggregate>, ValidationProblem, ProblemHttpResult>> GetAggregate(
-        string testId, ReadStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ResultAggregate>, ValidationProblem, ProblemHttpResult, CsvResult>> GetAggregate(
+        string testId, HttpContext context, ReadStore store, CancellationToken cancellationToken)
     {
         if (!ExamNumbers.TryParse(testId, out var exam))
         {
             return Problems.Invalid("testId", $"testId must be a number from 0 to {ExamNumbers.Max}, got '{testId}'.");
+        }
+
+        if (CsvResult.IsWanted(context.Request))
+        {
+            return ExamCsv.Aggregate(store, exam);
         }
 
         var rows = await store.GetExamAsync(exam, cancellationToken);

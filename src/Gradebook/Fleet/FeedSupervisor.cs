@@ -72,7 +72,8 @@ internal sealed partial class FeedSupervisor(
         }
 
         var emulator = catalog.UsesEmulator ? await EmbeddedEmulator.UrlAsync(server, lifetime, stoppingToken) : null;
-        LogJoined(InstanceId, catalog.Feeds.Count);
+        var feedNoun = Counted.Noun(catalog.Feeds.Count, "feed", "feeds");
+        LogJoined(InstanceId, catalog.Feeds.Count, feedNoun);
         try
         {
             var first = true;
@@ -371,8 +372,8 @@ internal sealed partial class FeedSupervisor(
 
     private sealed record Owned(IngestedFeed Feed, FeedLease Lease, CancellationTokenSource Stop, Task Running);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} joined the fleet; {Feeds} feeds configured")]
-    private partial void LogJoined(string instanceId, int feeds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Instance {InstanceId} joined the fleet; {Feeds} {FeedNoun} configured")]
+    private partial void LogJoined(string instanceId, int feeds, string feedNoun);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Took feed {Feed}, which no instance held")]
     private partial void LogTook(string feed);

@@ -20,8 +20,9 @@ internal static class LiveEndpoints
         return routes;
     }
 
-    private static Results<LiveStream, ValidationProblem> StreamScores(
-        string? exam, string? studentId, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, [AsParameters] LiveStreamServices services)
+    private static async Task<Results<LiveStream, ValidationProblem>> StreamScores(
+        string? exam, string? studentId, [FromHeader(Name = "Last-Event-ID")] string? lastEventId, [AsParameters] LiveStreamServices services,
+        CancellationToken cancellationToken)
     {
         long? examFilter = null;
         if (exam is not null)
@@ -45,6 +46,14 @@ internal static class LiveEndpoints
             if (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
                 return Problems.Invalid("Last-Event-ID", $"Last-Event-ID must be the id of an event of this stream, got '{lastEventId}'.");
+            }
+
+            // An id the log never reached (another database, a typo) would wait in silence for changes that may never
+            // come; it is refused, and the client starts afresh without it.
+            var end = await services.Store.LastIdAsync(cancellationToken);
+            if (id > end)
+            {
+                return Problems.Invalid("Last-Event-ID", $"Last-Event-ID {id} is beyond the end of the change log: the last change is {end}. Reconnect without it to start at the end.");
             }
 
             cursor = id;

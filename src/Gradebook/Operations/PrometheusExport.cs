@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Text;
+using System.Text.RegularExpressions;
 using Gradebook.Ingestion;
 using Prometheus;
 
@@ -45,16 +47,34 @@ internal sealed class PrometheusExport : IDisposable
     };
 }
 
-internal static class MetricsEndpoints
+internal static partial class MetricsEndpoints
 {
+    private const string PrometheusText = "text/plain; version=0.0.4; charset=utf-8";
+    private const string OpenMetricsText = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
     /// <summary><c>GET /metrics</c> in the Prometheus text format (or OpenMetrics, when the scraper asks for it).</summary>
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder routes)
     {
         // Resolved now, not at the first scrape, so the export hears every measurement from start-up on.
         var export = routes.ServiceProvider.GetRequiredService<PrometheusExport>();
-        routes.MapMetrics(settings => settings.Registry = export.Registry)
-            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]))
+        routes.MapGet("/metrics", (HttpRequest request, CancellationToken cancel) => ScrapeAsync(export.Registry, request, cancel))
+            .ExcludeFromDescription()
             .RequireAuthorization(Auth.Scopes.OperationsRead);
         return routes;
     }
+
+    // Hand-written, not prometheus-net's endpoint: its meter adapter ends every help text with the instrument's CLR
+    // type name ("(Counter`1)"), with no setting to leave it out, so the exposition is rewritten without it here.
+    private static async Task<IResult> ScrapeAsync(CollectorRegistry registry, HttpRequest request, CancellationToken cancel)
+    {
+        var openMetrics = request.Headers.Accept.Any(a => a?.Contains("application/openmetrics-text", StringComparison.OrdinalIgnoreCase) == true);
+        using var buffer = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(buffer, openMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText, cancel);
+        var text = ClrTypeSuffix().Replace(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), "");
+        return TypedResults.Text(text, openMetrics ? OpenMetricsText : PrometheusText, Encoding.UTF8);
+    }
+
+    /// <summary>What the meter adapter appends to a help line: " (Counter`1)", " (ObservableGauge`1)"...</summary>
+    [GeneratedRegex(@"(?<=^# HELP [^\n]*) \([A-Za-z]+`\d\)$", RegexOptions.Multiline)]
+    private static partial Regex ClrTypeSuffix();
 }

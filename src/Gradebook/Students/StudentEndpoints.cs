@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
@@ -19,11 +20,13 @@ internal static class StudentEndpoints
 
         group.MapGet("/", ListStudents)
             .WithSummary("Students who have at least one result, in student id order.")
-            .CachedByDataVersion();
+            .CachedByDataVersion()
+            .AnswersJsonOrCsv();
 
         group.MapGet("/{**studentId}", GetStudent)
             .WithSummary("One student's results, in exam order, with their average.")
-            .CachedByVersionOf(StudentVersionAsync);
+            .CachedByVersionOf(StudentVersionAsync)
+            .AnswersJsonOrCsv();
 
         return routes;
     }
@@ -49,7 +52,11 @@ internal static class StudentEndpoints
     private static async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult, CsvResult>> GetStudent(
         string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken)
     {
-        var id = ExactId(context, studentId);
+        if (ExactId(context, studentId) is not { } id)
+        {
+            return Problems.Invalid("studentId", "studentId must be UTF-8 once its %-escapes are decoded.");
+        }
+
         if (StudentIds.Problem(id) is { } problem)
         {
             return Problems.Invalid("studentId", problem);
@@ -69,8 +76,7 @@ internal static class StudentEndpoints
     /// <summary>The version of the requested student's results; null when there are none or the id cannot be one.</summary>
     private static Task<long?> StudentVersionAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var id = ExactId(context, context.Request.RouteValues["studentId"] as string ?? "");
-        return StudentIds.Problem(id) is null
+        return ExactId(context, context.Request.RouteValues["studentId"] as string ?? "") is { } id && StudentIds.Problem(id) is null
             ? context.RequestServices.GetRequiredService<ReadStore>().GetStudentVersionAsync(id, cancellationToken)
             : Task.FromResult<long?>(null);
     }
@@ -86,7 +92,7 @@ internal static class StudentEndpoints
     /// The student id exactly as the client encoded it. The server leaves <c>%2F</c> undecoded in the path, so an id
     /// containing '/' is recovered from the raw request target; the catch-all route also takes it unencoded.
     /// </summary>
-    private static string ExactId(HttpContext context, string routeValue)
+    private static string? ExactId(HttpContext context, string routeValue)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (target is null || !target.StartsWith(Prefix, StringComparison.Ordinal))
@@ -96,6 +102,39 @@ internal static class StudentEndpoints
 
         var segment = target.AsSpan(Prefix.Length);
         var query = segment.IndexOf('?');
-        return Uri.UnescapeDataString(query < 0 ? segment : segment[..query]);
+        return Unescape(query < 0 ? segment : segment[..query]);
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Not Uri.UnescapeDataString: it leaves an escaped sequence that is not UTF-8 (%E2%82) as it was, which then reads
+    // as an id of its own; here the escapes are turned into bytes, and bytes that are not UTF-8 are no id (null).
+    private static string? Unescape(ReadOnlySpan<char> escaped)
+    {
+        var text = Encoding.UTF8.GetBytes(escaped.ToArray());
+        var bytes = new List<byte>(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '%' && i + 2 < text.Length && IsHex(text[i + 1]) && IsHex(text[i + 2]))
+            {
+                bytes.Add(Convert.FromHexString(Encoding.ASCII.GetString(text, i + 1, 2))[0]);
+                i += 2;
+            }
+            else
+            {
+                bytes.Add(text[i]);
+            }
+        }
+
+        try
+        {
+            return StrictUtf8.GetString([.. bytes]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }

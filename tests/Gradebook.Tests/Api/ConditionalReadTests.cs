@@ -37,6 +37,27 @@ public sealed class ConditionalReadTests(SeededApiHost api) : IClassFixture<Seed
     }
 
     [Theory]
+    [MemberData(nameof(Reads))]
+    public async Task Head_carries_the_etag_length_and_type_that_get_carries_and_honours_if_none_match(string url)
+    {
+        using var get = await api.Client.GetAsync(url);
+        using var head = await api.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, url));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.NotNull(get.Headers.ETag);
+        Assert.Equal(get.Headers.ETag, head.Headers.ETag);
+        Assert.NotNull(get.Content.Headers.ContentLength);
+        Assert.Equal(get.Content.Headers.ContentLength, head.Content.Headers.ContentLength);
+        Assert.Equal(get.Content.Headers.ContentType, head.Content.Headers.ContentType);
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Head, url);
+        conditional.Headers.IfNoneMatch.Add(get.Headers.ETag);
+        using var notModified = await api.Client.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Theory]
     [InlineData("/students")]
     [InlineData("/exams/10393")]
     public async Task The_csv_of_a_read_is_not_served_from_its_cached_json_and_has_a_tag_of_its_own(string url)

@@ -101,6 +101,38 @@ public sealed class StartupTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_directory.Path, "no")));
     }
 
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("rebiuld")]
+    public async Task An_unknown_command_prints_the_commands_and_exits_2_without_starting(string command)
+    {
+        var database = Path.Combine(_directory.Path, "gradebook.db");
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = $"Data Source={database}", ["URLS"] = "http://127.0.0.1:0" },
+            command);
+
+        Assert.Equal(2, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains($"Unknown command '{command}'", process.Output, StringComparison.Ordinal);
+        foreach (var known in new[] { "rebuild", "new-api-key", "emulator" })
+        {
+            Assert.Contains(known, process.Output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Now listening", process.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(database));
+    }
+
+    [Fact]
+    public async Task Settings_given_as_key_value_arguments_are_not_taken_for_a_command()
+    {
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(), ["URLS"] = "http://127.0.0.1:0" },
+            "Feed:Url=ftp://example.org/scores");
+
+        Assert.Equal(1, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Feed:Url must be an absolute http or https URL", process.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>Starts Gradebook, expects exit code 1 with exactly one line of output, and returns the output.</summary>
     private static async Task<string> StartAndFailAsync(Dictionary<string, string> environment, params string[] args)
     {

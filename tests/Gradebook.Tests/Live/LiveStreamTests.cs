@@ -113,6 +113,37 @@ public sealed class LiveStreamTests : IAsyncLifetime
         Assert.Contains($"\"{parameter}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task A_last_event_id_beyond_the_end_of_the_log_is_a_400_problem_that_names_the_end(long beyond)
+    {
+        await Scores.WriteAsync(_api.Store, ("a", 1, 0.1), ("b", 1, 0.2));
+        var last = await _api.Factory.Services.GetRequiredService<ChangeLogStore>().LastIdAsync(CancellationToken.None);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/scores/live");
+        request.Headers.Add("Last-Event-ID", (last + beyond + 1000).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        using var response = await _api.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"Last-Event-ID\"", body, StringComparison.Ordinal);
+        Assert.Contains($"the last change is {last}", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_last_event_id_at_the_end_of_the_log_is_resumed_from()
+    {
+        await Scores.WriteAsync(_api.Store, ("a", 1, 0.1));
+        var last = await _api.Factory.Services.GetRequiredService<ChangeLogStore>().LastIdAsync(CancellationToken.None);
+
+        await using var live = await LiveClient.ConnectAsync(_api.Client, lastEventId: last);
+        await Scores.WriteAsync(_api.Store, ("b", 1, 0.2));
+
+        Assert.Equal("b", Assert.Single(await live.ReadAsync(1)).StudentId);
+    }
+
     [Fact]
     public async Task An_imported_documents_results_are_events_too()
     {

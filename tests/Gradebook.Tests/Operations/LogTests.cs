@@ -55,6 +55,28 @@ public sealed class LogTests : IDisposable
         Assert.All(entries, e => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$", e.GetProperty("Timestamp").GetString()));
     }
 
+    [Fact]
+    public async Task A_default_start_on_a_fresh_machine_warns_of_nothing_but_open_access_and_counts_its_feed_right()
+    {
+        // A home directory of its own: no key ring from an earlier run, as on a fresh machine or in a new container.
+        var home = Path.Combine(_directory.Path, "home");
+        Directory.CreateDirectory(home);
+        using var process = GradebookProcess.Start(new Dictionary<string, string>
+        {
+            ["HOME"] = home,
+            ["ConnectionStrings__Gradebook"] = _directory.SqliteConnectionString(),
+            ["URLS"] = "http://127.0.0.1:0",
+        });
+        await Eventually.Until(() => Task.FromResult(process.Output), output => output.Contains("Ingesting feed emulator", StringComparison.Ordinal));
+        Assert.Equal(0, await process.TerminateAsync(TimeSpan.FromSeconds(60)));
+
+        var output = process.Output;
+        Assert.DoesNotMatch(@"warn: Microsoft\.AspNetCore\.DataProtection", output);
+        Assert.DoesNotContain("No XML encryptor", output, StringComparison.Ordinal);
+        Assert.Contains("joined the fleet; 1 feed configured", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(home, ".aspnet")), "nothing is written to the user's profile");
+    }
+
     private static IEnumerable<(long Total, string LastEventId)> Summaries(string output) =>
         Regex.Matches(output, @"Feed emulator: ingested \d+ events? in the last \d+ s \(\d+\.\d/s\); (?<total>\d+) since start; last committed event (?<last>\d+|none); lag \d+\.\d\d s")
             .Select(m => (long.Parse(m.Groups["total"].Value, CultureInfo.InvariantCulture), m.Groups["last"].Value));

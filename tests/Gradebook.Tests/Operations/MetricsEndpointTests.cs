@@ -45,6 +45,26 @@ public sealed class MetricsEndpointTests : IDisposable
         }
 
         Assert.Contains("http_route=\"/ingestion/\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("# HELP gradebook_feed_events ({event}) Feed events committed, by outcome.\n", metrics, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"# HELP [^\n]*`", metrics);
+    }
+
+    [Fact]
+    public async Task Answers_openmetrics_to_a_scraper_that_asks_for_it_with_plain_help_text()
+    {
+        await using var gradebook = GradebookFactory.ApiOnly(_directory.SqliteConnectionString("idle.db"));
+        using var client = gradebook.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/openmetrics-text; version=1.0.0; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        var metrics = await response.Content.ReadAsStringAsync();
+        Assert.EndsWith("# EOF\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("# HELP gradebook_feed_connected", metrics, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"# HELP [^\n]*`", metrics);
     }
 
     [Fact]

@@ -8,12 +8,13 @@ internal sealed class GradebookProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _standardOutput = new();
 
     private GradebookProcess(Process process)
     {
         _process = process;
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) => Append(e.Data, fromStandardOutput: true);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, fromStandardOutput: false);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
@@ -25,6 +26,18 @@ internal sealed class GradebookProcess : IDisposable
             lock (_output)
             {
                 return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>What the process wrote to stdout alone (<see cref="Output"/> holds stdout and stderr).</summary>
+    public string StandardOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _standardOutput.ToString();
             }
         }
     }
@@ -50,6 +63,36 @@ internal sealed class GradebookProcess : IDisposable
         }
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        return new GradebookProcess(Process.Start(start)!);
+    }
+
+    /// <summary>
+    /// Gradebook as the README's run command starts it, <c>dotnet run --project src/Gradebook</c> from the repository's
+    /// root (without building again: the tests' build made it), so whatever <c>dotnet run</c> adds is there too.
+    /// </summary>
+    public static GradebookProcess StartWithDotnetRun(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        // bin/<configuration>/<framework>/ of the app, which the tests' build put beside its source.
+        var configuration = new DirectoryInfo(Path.GetDirectoryName(typeof(Gradebook.Storage.StoreEngine).Assembly.Location)!).Parent!.Name;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Repository.Root,
+        };
+        foreach (var arg in (string[])["run", "--project", "src/Gradebook", "--no-build", "-c", configuration, .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
@@ -103,7 +146,7 @@ internal sealed class GradebookProcess : IDisposable
         _process.Dispose();
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool fromStandardOutput)
     {
         if (line is null)
         {
@@ -113,6 +156,10 @@ internal sealed class GradebookProcess : IDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            if (fromStandardOutput)
+            {
+                _standardOutput.AppendLine(line);
+            }
         }
     }
 }
