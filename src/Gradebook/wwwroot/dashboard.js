@@ -299,6 +299,9 @@
       bar.setAttribute("y", bottom - height);
       bar.setAttribute("height", height);
       bar.querySelector("title").textContent = `${bin * 10}–${bin * 10 + 10}%: ${binCount} students`;
+      const label = svg.querySelector(`text[data-bin-count="${bin}"]`);
+      label.textContent = binCount;
+      label.setAttribute("y", bottom - height - 3);
     });
   }
 })();

@@ -121,6 +121,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
 
         await Expect(page.Locator("svg#histogram rect")).ToHaveCountAsync(10);
         await Expect(page.Locator("svg#histogram rect[data-bin='9']")).Not.ToHaveAttributeAsync("height", "0");
+        await Expect(page.Locator("svg#histogram text[data-bin-count='9']")).ToHaveTextAsync("1");
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Lena.Park");
         await page.GetByRole(AriaRole.Link, new() { Name = "lowest score" }).ClickAsync();
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Kai.Ito");
@@ -139,6 +140,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Newcomer");
         await Expect(page.Locator("[data-field='count']")).ToHaveTextAsync("5");
         await Expect(page.Locator("[data-field='max']")).ToHaveTextAsync("99.0%");
+        await Expect(page.Locator("svg#histogram text[data-bin-count='9']")).ToHaveTextAsync("2");
 
         var home = await _context.NewPageAsync();
         await home.GotoAsync("/");
@@ -273,8 +275,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("body")).ToHaveCSSAsync("background-color", "rgb(18, 20, 23)");
-            await CheckAsync(page);
-            await page.ScreenshotAsync(new() { Path = Screenshot($"dark-{name}.png"), FullPage = true });
+            await CheckAndCaptureAsync(page, $"dark-{name}");
         }
     }
 
