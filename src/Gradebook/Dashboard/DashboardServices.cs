@@ -1,5 +1,6 @@
 using Gradebook.Auth;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics;
 
 namespace Gradebook.Dashboard;
 
@@ -36,12 +37,22 @@ internal static class DashboardServices
     {
         app.UseStaticFiles();
         app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.Use((context, next) =>
+        {
+            // Only a browser's navigation is shown the page: the API's problem details answer everything else.
+            if (!AsksForPage(context) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.MapRazorPages().RequireRateLimiting(RateLimits.Reads);
         return app;
     }
 
     /// <summary>A browser navigating (GET, text/html accepted by name): not a script or a command-line client.</summary>
-    public static bool AsksForPage(HttpContext context) =>
-        HttpMethods.IsGet(context.Request.Method)
+    private static bool AsksForPage(HttpContext context) =>
+        (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
         && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 }

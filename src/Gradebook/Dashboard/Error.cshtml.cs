@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gradebook.Dashboard;
@@ -13,15 +12,9 @@ internal sealed class ErrorModel : PageModel
 
     public string? Path { get; private set; }
 
-    public IActionResult OnGet(int status)
+    public void OnGet(int status)
     {
         Response.StatusCode = status is >= 400 and <= 599 ? status : StatusCodes.Status404NotFound;
-        if (!DashboardServices.AsksForPage(HttpContext))
-        {
-            // No body: the status code pages outside the dashboard answer every other client with problem details.
-            return new EmptyResult();
-        }
-
         Path = HttpContext.Features.Get<IStatusCodeReExecuteFeature>()?.OriginalPath;
         (Title, Explanation) = Response.StatusCode switch
         {
@@ -30,6 +23,5 @@ internal sealed class ErrorModel : PageModel
             >= 500 => ("Something went wrong", "Gradebook could not answer this request. Try again in a moment."),
             _ => ("This request cannot be answered", "Gradebook did not accept this request as it was sent."),
         };
-        return Page();
     }
 }
