@@ -49,7 +49,7 @@ window.GradebookCharts = (() => {
       scales: { x: { time: true }, rate: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] }, lag: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
       axes: [
         axis(colors, { label: "Time" }),
-        axis(colors, { label: "Events stored per second", scale: "rate", size: 60, values: (u, values) => values.map((v) => v + "/s") }),
+        axis(colors, { label: "Events stored/s", scale: "rate", size: 60, values: (u, values) => values.map((v) => v + "/s") }),
         axis(colors, { label: "Lag (s)", scale: "lag", side: 1, size: 56, grid: { show: false }, values: (u, values) => values.map((v) => v + " s") }),
       ],
       series: [
