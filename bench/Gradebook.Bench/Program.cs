@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gradebook.Bench;
 
-// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|auth|fleet|live|catchup|profile|all> [--events N] [--seconds S] [--engines sqlite,postgres] [--repeat N] [--freezes N]
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|auth|fleet|live|catchup|conditional|profile|all> [--events N] [--seconds S] [--engines sqlite,postgres] [--repeat N] [--freezes N]
 var scenario = args.FirstOrDefault() ?? "all";
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
@@ -15,6 +15,7 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
     ["fleet"] = FleetBenchmark.RunAsync,
     ["live"] = LiveBenchmark.RunAsync,
     ["catchup"] = CatchUpBenchmark.RunAsync,
+    ["conditional"] = ConditionalBenchmark.RunAsync,
     ["profile"] = WriteProfile.RunAsync,
 };
 

@@ -20,7 +20,7 @@ internal static class ExamEndpoints
 
         group.MapGet("/{exam}", GetExam)
             .WithSummary("One exam's results, in student id order, with their average and distribution.")
-            .CachedByDataVersion();
+            .CachedByVersionOf(ExamVersions.Of("exam"));
 
         return routes;
     }

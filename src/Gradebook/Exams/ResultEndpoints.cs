@@ -15,7 +15,7 @@ internal static class ResultEndpoints
 
         group.MapGet("/{testId}/aggregate", GetAggregate)
             .WithSummary("How one test's results are spread, in percent of the marks available.")
-            .CachedByDataVersion();
+            .CachedByVersionOf(ExamVersions.Of("testId"));
 
         return routes;
     }

@@ -13,6 +13,14 @@ internal sealed class ReadStore(StoreEngine engine)
     public async Task<long> GetDataVersionAsync(CancellationToken cancellationToken) =>
         (await engine.QueryAsync<long>(Sql.GetDataVersion, null, cancellationToken)).Single();
 
+    /// <summary>The version of the student's results, which moves only when they change; null when there are none.</summary>
+    public async Task<long?> GetStudentVersionAsync(string studentId, CancellationToken cancellationToken) =>
+        (await engine.QueryAsync<long?>(Sql.StudentVersion, new { student_id = studentId }, cancellationToken)).SingleOrDefault();
+
+    /// <summary>The version of the exam's results, which moves only when they change; null when there are none.</summary>
+    public async Task<long?> GetExamVersionAsync(long exam, CancellationToken cancellationToken) =>
+        (await engine.QueryAsync<long?>(Sql.ExamVersion, new { exam }, cancellationToken)).SingleOrDefault();
+
     /// <summary>Up to <paramref name="limit"/> students after <paramref name="after"/> in id order ("" for the first page).</summary>
     public Task<List<StudentRow>> ListStudentsAsync(string after, int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<StudentRow>(Sql.ListStudents, new { after, limit }, cancellationToken);

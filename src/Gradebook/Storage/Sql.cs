@@ -59,6 +59,8 @@ internal static partial class Sql
     public static readonly SqlFile StudentAgainstExams = new("queries/student_against_exams.sql");
     public static readonly SqlFile Totals = new("queries/totals.sql");
     public static readonly SqlFile GetDataVersion = new("queries/get_data_version.sql");
+    public static readonly SqlFile StudentVersion = new("queries/student_version.sql");
+    public static readonly SqlFile ExamVersion = new("queries/exam_version.sql");
 
     public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
     public static readonly SqlFile MergeResults = new("writes/merge_results.sql");

@@ -23,7 +23,7 @@ internal static class StudentEndpoints
 
         group.MapGet("/{**studentId}", GetStudent)
             .WithSummary("One student's results, in exam order, with their average.")
-            .CachedByDataVersion();
+            .CachedByVersionOf(StudentVersionAsync);
 
         return routes;
     }
@@ -64,6 +64,15 @@ internal static class StudentEndpoints
         return student is null
             ? Problems.NotFound($"No results are recorded for student '{id}'.")
             : TypedResults.Ok(student);
+    }
+
+    /// <summary>The version of the requested student's results; null when there are none or the id cannot be one.</summary>
+    private static Task<long?> StudentVersionAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var id = ExactId(context, context.Request.RouteValues["studentId"] as string ?? "");
+        return StudentIds.Problem(id) is null
+            ? context.RequestServices.GetRequiredService<ReadStore>().GetStudentVersionAsync(id, cancellationToken)
+            : Task.FromResult<long?>(null);
     }
 
     private static bool TryParseAfter(string text, out string studentId, [NotNullWhen(false)] out string? error)

@@ -109,6 +109,42 @@ public sealed class ConditionalReadWriteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_student_s_and_an_exam_s_tags_outlive_writes_to_other_students_and_exams()
+    {
+        await Scores.WriteAsync(_api.Store, ("Ann", 7, 0.5));
+        var tags = new Dictionary<string, EntityTagHeaderValue>();
+        foreach (var url in new[] { "/students/Ann", "/exams/7", "/results/7/aggregate", "/students" })
+        {
+            using var response = await _api.Client.GetAsync(url);
+            tags[url] = response.Headers.ETag!;
+        }
+
+        await Scores.WriteAsync(_api.Store, ("Bob", 8, 0.75));
+
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalStatusAsync("/students/Ann", tags["/students/Ann"]));
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalStatusAsync("/exams/7", tags["/exams/7"]));
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalStatusAsync("/results/7/aggregate", tags["/results/7/aggregate"]));
+        Assert.Equal(HttpStatusCode.OK, await ConditionalStatusAsync("/students", tags["/students"]));
+
+        // Bob joins exam 7: the exam's reads change, Ann's does not.
+        await Scores.WriteAsync(_api.Store, ("Bob", 7, 0.25));
+
+        Assert.Equal(HttpStatusCode.NotModified, await ConditionalStatusAsync("/students/Ann", tags["/students/Ann"]));
+        Assert.Equal(HttpStatusCode.OK, await ConditionalStatusAsync("/exams/7", tags["/exams/7"]));
+        Assert.Equal(HttpStatusCode.OK, await ConditionalStatusAsync("/results/7/aggregate", tags["/results/7/aggregate"]));
+        using var exam = await _api.Client.GetAsync("/exams/7");
+        Assert.Contains("\"Bob\"", await exam.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<HttpStatusCode> ConditionalStatusAsync(string url, EntityTagHeaderValue tag)
+    {
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(tag);
+        using var response = await _api.Client.SendAsync(conditional);
+        return response.StatusCode;
+    }
+
+    [Fact]
     public async Task A_rejected_event_changes_the_etag_of_the_rejections_list()
     {
         using var before = await _api.Client.GetAsync("/ingestion/rejections");

@@ -9,7 +9,9 @@ namespace Gradebook.Tests.Api;
 public sealed class ReadCacheTests : IDisposable
 {
     private long _version = 1;
+    private long _entityVersion = 7;
     private int _answered;
+    private int _versionsAsked;
     private readonly ReadCache _cache;
 
     public ReadCacheTests() => _cache = new ReadCache(_ => ValueTask.FromResult(Interlocked.Read(ref _version)));
@@ -45,15 +47,42 @@ public sealed class ReadCacheTests : IDisposable
         Assert.Equal(1, _cache.Count);
     }
 
+    [Fact]
+    public async Task A_read_of_one_entity_keeps_its_answer_across_data_versions_until_its_own_version_moves()
+    {
+        Assert.Equal("/students/a at 1", await GetEntityAsync("/students/a"));
+        Assert.Equal("/students/a at 1", await GetEntityAsync("/students/a"));
+        Assert.Equal((1, 1), (_answered, _versionsAsked)); // the data version has not moved: not even the version is asked
+
+        Interlocked.Exchange(ref _version, 2);
+        Assert.Equal("/students/a at 1", await GetEntityAsync("/students/a"));
+        Assert.Equal((1, 2), (_answered, _versionsAsked)); // asked once, still the same: the kept answer
+        Assert.Equal("/students/a at 1", await GetEntityAsync("/students/a"));
+        Assert.Equal(2, _versionsAsked);
+
+        Interlocked.Exchange(ref _version, 3);
+        Interlocked.Exchange(ref _entityVersion, 8);
+        Assert.Equal("/students/a at 3", await GetEntityAsync("/students/a"));
+        Assert.Equal((2, 3), (_answered, _versionsAsked));
+        Assert.Equal(1, _cache.Count); // the answer of version 7 was replaced, not kept beside it
+    }
+
     private async Task EvictedAsync(int expected) => await Eventually.Until(() => Task.FromResult(_cache.Count), count => count == expected);
 
-    private async Task<string> GetAsync(string path)
+    private Task<string> GetEntityAsync(string path) =>
+        GetAsync(path, new EntityVersionMetadata((_, _) =>
+        {
+            Interlocked.Increment(ref _versionsAsked);
+            return Task.FromResult<long?>(Interlocked.Read(ref _entityVersion));
+        }));
+
+    private async Task<string> GetAsync(string path, params object[] metadata)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = HttpMethods.Get;
         context.Request.Path = path;
         context.Response.Body = new MemoryStream();
-        context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(ReadCache.Marker), path));
+        context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection([ReadCache.Marker, .. metadata]), path));
 
         await _cache.InvokeAsync(context, async c =>
         {

@@ -9,9 +9,10 @@
 -- Why no deadlock: each writer takes its locks in phases, each phase in one global order:
 --   1. here, inserting missing students, in student_id order (waits only for a writer inserting the same student);
 --   2. here, locking every staged student, in student_id order;
---   3. merge_results.sql: results, then students, then exams, each in key order. Results and students wait for no one
---      (both belong to students this writer already holds); exams are shared by writers of different students;
---   4. merge_results.sql, step 5: the change log's one row (taken only by a write that changed a result);
+--   3. merge_results.sql: results, in key order. They wait for no one: they belong to students this writer holds;
+--   4. merge_results.sql, step 3: the change log's one row (taken only by a write that changed a result), then
+--      students and exams in key order. Students wait for no one (this writer holds them); exams are shared by writers
+--      of different students, but only a writer holding the change log's row writes them, so they wait for no one;
 --   5. advance_feed.sql: the feed's row;
 --   6. bump_data_version.sql, every writer's last statement before commit: the one data_version row. A writer that
 --      holds it waits for nothing else, so it closes no cycle.

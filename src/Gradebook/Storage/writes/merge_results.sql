@@ -35,11 +35,18 @@ ORDER BY exam, student_no
 ON CONFLICT (exam, student_no) DO UPDATE
 SET obtained = excluded.obtained, available = excluded.available;
 
--- 3. Per-student aggregates: a new result adds one exam; every change moves the sum by new score - old score. Every
+-- 3. The change log's one row, held to commit (the phase after the results, before the exams: see
+--    writes/lock_students.postgres.sql), so on PostgreSQL log rows commit in id order; a write that changed nothing
+--    neither waits for it nor takes it. Its count of writes is this write's number: the version every student and exam
+--    it changes takes (migrations/*/0011_entity_versions.sql), higher than any number an earlier write gave.
+UPDATE result_changes_log_lock SET writes = writes + 1 WHERE EXISTS (SELECT 1 FROM result_changes);
+
+-- 4. Per-student aggregates: a new result adds one exam; every change moves the sum by new score - old score. Every
 --    student here has its row already (lock_students.sql), so the row is found by its number and updated.
 UPDATE students
 SET exam_count = students.exam_count + c.exam_count,
-    score_sum = students.score_sum + c.score_sum
+    score_sum = students.score_sum + c.score_sum,
+    version = (SELECT writes FROM result_changes_log_lock WHERE id = 1)
 FROM (SELECT student_no,
              SUM(CASE WHEN old_score IS NULL THEN 1 ELSE 0 END) AS exam_count,
              SUM(obtained / available - COALESCE(old_score, 0)) AS score_sum
@@ -47,24 +54,22 @@ FROM (SELECT student_no,
       GROUP BY student_no) AS c
 WHERE students.student_no = c.student_no;
 
--- 4. Per-exam aggregates, the same way.
-INSERT INTO exams (exam, student_count, score_sum)
+-- 5. Per-exam aggregates, the same way.
+INSERT INTO exams (exam, student_count, score_sum, version)
 SELECT exam,
        SUM(CASE WHEN old_score IS NULL THEN 1 ELSE 0 END),
-       SUM(obtained / available - COALESCE(old_score, 0))
+       SUM(obtained / available - COALESCE(old_score, 0)),
+       (SELECT writes FROM result_changes_log_lock WHERE id = 1)
 FROM result_changes
 WHERE true
 GROUP BY exam
 ORDER BY exam
 ON CONFLICT (exam) DO UPDATE
 SET student_count = exams.student_count + excluded.student_count,
-    score_sum = exams.score_sum + excluded.score_sum;
+    score_sum = exams.score_sum + excluded.score_sum,
+    version = excluded.version;
 
--- 5. The change log GET /scores/live serves, with the aggregates after the change. First its one-row lock, held to
---    commit (the phase after the exams, before the feed's row: see writes/lock_students.postgres.sql), so on
---    PostgreSQL log rows commit in id order; a write that changed nothing neither waits for it nor takes it.
-UPDATE result_changes_log_lock SET writes = writes + 1 WHERE EXISTS (SELECT 1 FROM result_changes);
-
+-- 6. The change log GET /scores/live serves, with the aggregates after the change.
 INSERT INTO result_changes_log (student_id, exam, score, exam_count, exam_average, student_count, student_average)
 SELECT c.student_id, c.exam, c.obtained / c.available,
        e.student_count, e.score_sum / e.student_count,
