@@ -53,6 +53,14 @@ internal sealed class ReadStore(StoreEngine engine)
     public Task<List<StudentRow>> StudentsFromAsync(string from, int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<StudentRow>(Sql.StudentsFrom, new { from, limit }, cancellationToken);
 
+    /// <summary>The student's results in exam order, each beside its exam's average; empty when there are none.</summary>
+    public Task<List<StudentExamRow>> GetStudentAgainstExamsAsync(string studentId, CancellationToken cancellationToken) =>
+        engine.QueryAsync<StudentExamRow>(Sql.StudentAgainstExams, new { student_id = studentId }, cancellationToken);
+
+    /// <summary>How many students, exams and results there are.</summary>
+    public async Task<TotalsRow> GetTotalsAsync(CancellationToken cancellationToken) =>
+        (await engine.QueryAsync<TotalsRow>(Sql.Totals, null, cancellationToken)).Single();
+
     /// <summary>The <paramref name="limit"/> newest rejected events, newest first.</summary>
     public Task<List<RejectionRow>> RecentRejectionsAsync(int limit, CancellationToken cancellationToken) =>
         engine.QueryAsync<RejectionRow>(Sql.RecentRejections, new { limit }, cancellationToken);

@@ -56,6 +56,8 @@ internal static partial class Sql
     public static readonly SqlFile RecentExams = new("queries/recent_exams.sql");
     public static readonly SqlFile RecentRejections = new("queries/recent_rejections.sql");
     public static readonly SqlFile StudentsFrom = new("queries/students_from.sql");
+    public static readonly SqlFile StudentAgainstExams = new("queries/student_against_exams.sql");
+    public static readonly SqlFile Totals = new("queries/totals.sql");
     public static readonly SqlFile GetDataVersion = new("queries/get_data_version.sql");
     public static readonly SqlFile ExamItemSums = new("queries/exam_item_sums.sql");
     public static readonly SqlFile StudentSheet = new("queries/student_sheet.sql");

@@ -27,6 +27,30 @@ internal sealed record StudentResultRow
     public required double Score { get; init; }
 }
 
+/// <summary>A row of <c>student_against_exams.sql</c>: one of the student's results beside its exam's average.</summary>
+internal sealed record StudentExamRow
+{
+    public required long ExamCount { get; init; }
+
+    public required double Average { get; init; }
+
+    public required long Exam { get; init; }
+
+    public required double Score { get; init; }
+
+    public required double ExamAverage { get; init; }
+}
+
+/// <summary>The row of <c>totals.sql</c>.</summary>
+internal sealed record TotalsRow
+{
+    public required long Students { get; init; }
+
+    public required long Exams { get; init; }
+
+    public required long Results { get; init; }
+}
+
 /// <summary>A row of <c>list_exams.sql</c>.</summary>
 internal sealed record ExamRow
 {

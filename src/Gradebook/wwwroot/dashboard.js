@@ -1,15 +1,21 @@
-// Gradebook's dashboard: the pages are complete without this script; it keeps them live from GET /scores/live.
+// Gradebook's dashboard: the pages are complete without this script; it keeps them live, from GET /scores/live for
+// results and from a poll of the page's own figures (every two seconds) for totals, rates and feed states.
 "use strict";
 
 (() => {
   const status = document.getElementById("live-status");
-  const home = document.querySelector("[data-live]");
+  const overview = document.querySelector("[data-overview]");
   const examPage = document.querySelector("[data-live-exam]");
-  if (!status || (!home && !examPage) || !("EventSource" in window)) {
-    return;
-  }
+  const studentPage = document.querySelector("[data-live-student]");
+  const feedsPage = document.querySelector("[data-live-feeds]");
+  const charts = window.GradebookCharts;
+  const pollInterval = 2000;
+  const recentExams = 50;
 
   const percent = (score) => (score * 100).toFixed(1) + "%";
+  const count = (n) => Number(n).toLocaleString("en-US");
+  const seconds = (s) => s.toFixed(1) + " s";
+  const rate = (r) => r.toFixed(1) + "/s";
   const studentLink = (id) => "/student?id=" + encodeURIComponent(id);
   const link = (href, text) => {
     const a = document.createElement("a");
@@ -17,20 +23,94 @@
     a.textContent = text;
     return a;
   };
+  const setText = (element, text) => {
+    if (element && element.textContent !== text) {
+      element.textContent = text;
+    }
+  };
+  const setState = (cell, state) => {
+    const badge = cell.querySelector(".state");
+    setText(badge, state);
+    badge.className = "state state-" + state;
+  };
 
-  const query = examPage ? "?exam=" + encodeURIComponent(examPage.dataset.liveExam) : "";
-  const source = new EventSource("/scores/live" + query);
-  source.onopen = () => { status.textContent = "Live: new results appear as they are stored."; };
-  source.onerror = () => { status.textContent = "Reconnecting to live updates…"; };
-  source.addEventListener("result", (message) => {
-    const result = JSON.parse(message.data);
-    if (home) {
+  // Redraws at most once a frame however many results arrive.
+  const onFrame = (draw) => {
+    let pending = false;
+    return () => {
+      if (!pending) {
+        pending = true;
+        requestAnimationFrame(() => { pending = false; draw(); });
+      }
+    };
+  };
+
+  function listen(query, onResult) {
+    if (!("EventSource" in window)) {
+      return;
+    }
+
+    const source = new EventSource("/scores/live" + query);
+    source.onopen = () => { status.textContent = "Live: new results appear as they are stored."; };
+    source.onerror = () => { status.textContent = "Reconnecting to live updates…"; };
+    source.addEventListener("result", (message) => onResult(JSON.parse(message.data)));
+  }
+
+  function poll(url, onFigures, announce) {
+    const next = () => setTimeout(tick, pollInterval);
+    const tick = () => fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" })
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.statusText))))
+      .then((figures) => {
+        onFigures(figures);
+        if (announce) {
+          status.textContent = "Live: figures refresh every 2 seconds.";
+        }
+      })
+      .catch(() => { status.textContent = "Reconnecting to live figures…"; })
+      .finally(next);
+    tick();
+  }
+
+  if (overview) {
+    startOverview();
+  }
+  if (examPage) {
+    listen("?exam=" + encodeURIComponent(examPage.dataset.liveExam), updateExam);
+  }
+  if (studentPage) {
+    startStudent();
+  }
+  if (feedsPage) {
+    startFeeds();
+  }
+
+  function startOverview() {
+    const body = document.getElementById("exams");
+    const trendColumns = () => {
+      const rows = [...body.rows].reverse();
+      return [rows.map((r) => Number(r.dataset.exam)), rows.map((r) => Number(r.dataset.average) * 100)];
+    };
+    const trend = charts.mount(document.getElementById("exam-trend"), "examScores", trendColumns(), { series: ["Exam average"] });
+    const redraw = onFrame(() => trend.update(trendColumns()));
+
+    listen("", (result) => {
       addToTicker(result);
       updateExamRow(result);
-    } else {
-      updateExam(result);
-    }
-  });
+      redraw();
+    });
+    poll("/?handler=figures", (figures) => {
+      ["students", "exams", "results"].forEach((name) => setText(overview.querySelector(`[data-total="${name}"]`), count(figures[name])));
+      setText(overview.querySelector('[data-total="rate"]'), rate(figures.eventsPerSecond));
+      figures.feeds.forEach((feed) => {
+        const row = document.querySelector(`#feeds tr[data-feed="${CSS.escape(feed.name)}"]`);
+        if (row) {
+          setState(row.querySelector('[data-field="state"]'), feed.state);
+          setText(row.querySelector('[data-field="owner"]'), feed.owner ?? "none");
+          setText(row.querySelector('[data-field="lag"]'), seconds(feed.lagSeconds));
+        }
+      });
+    }, false);
+  }
 
   function addToTicker(result) {
     const ticker = document.getElementById("ticker");
@@ -55,20 +135,104 @@
       row.dataset.exam = result.exam;
       const name = document.createElement("td");
       name.append(link("/exam/" + result.exam, String(result.exam)));
-      const count = document.createElement("td");
-      count.className = "num";
-      count.dataset.field = "count";
+      const examCount = document.createElement("td");
+      examCount.className = "num";
+      examCount.dataset.field = "count";
       const average = document.createElement("td");
       average.className = "num";
       average.dataset.field = "average";
-      row.append(name, count, average);
+      row.append(name, examCount, average);
       const after = [...body.rows].find((r) => Number(r.dataset.exam) < result.exam);
       body.insertBefore(row, after ?? null);
+      while (body.rows.length > recentExams) {
+        body.lastElementChild.remove();
+      }
     }
+    row.dataset.average = result.examAverage;
     row.querySelector('[data-field="count"]').textContent = result.examStudentCount;
     row.querySelector('[data-field="average"]').textContent = percent(result.examAverage);
   }
 
+  function startStudent() {
+    const student = studentPage.dataset.liveStudent;
+    const body = document.getElementById("student-results");
+    const columns = () => {
+      const rows = [...body.rows];
+      return [rows.map((r) => Number(r.dataset.exam)), rows.map((r) => Number(r.dataset.score) * 100),
+        rows.map((r) => Number(r.dataset.average) * 100)];
+    };
+    const chart = charts.mount(studentPage.querySelector('[data-chart="student"]'), "examScores", columns(),
+      { series: [student, "Exam average"] });
+    const redraw = onFrame(() => chart.update(columns()));
+
+    // Every result: another student's result moves the average of an exam this student sat.
+    listen("", (result) => {
+      let row = body.querySelector(`tr[data-exam="${result.exam}"]`);
+      if (result.studentId === student) {
+        row ??= addStudentRow(body, result.exam);
+        row.dataset.score = result.score;
+        setText(row.querySelector('[data-field="score"]'), percent(result.score));
+        row.className = "fresh";
+        setText(studentPage.querySelector('[data-field="exam-count"]'), String(result.studentExamCount));
+        setText(studentPage.querySelector('[data-field="average"]'), percent(result.studentAverage));
+      }
+      if (row) {
+        row.dataset.average = result.examAverage;
+        setText(row.querySelector('[data-field="exam-average"]'), percent(result.examAverage));
+        redraw();
+      }
+    });
+  }
+
+  function addStudentRow(body, exam) {
+    const row = document.createElement("tr");
+    row.dataset.exam = exam;
+    const name = document.createElement("td");
+    name.append(link("/exam/" + exam, String(exam)));
+    const cells = ["score", "exam-average"].map((field) => {
+      const cell = document.createElement("td");
+      cell.className = "num";
+      cell.dataset.field = field;
+      return cell;
+    });
+    row.append(name, ...cells);
+    const after = [...body.rows].find((r) => Number(r.dataset.exam) > exam);
+    body.insertBefore(row, after ?? null);
+    return row;
+  }
+
+  function startFeeds() {
+    const trends = new Map();
+    feedsPage.querySelectorAll("section[data-feed]").forEach((section) => {
+      trends.set(section.dataset.feed, charts.mount(section.querySelector('[data-chart="feed-trend"]'), "feedTrend", [[], [], []]));
+    });
+
+    poll("/feed?handler=figures", (figures) => {
+      figures.feeds.forEach((feed) => {
+        const section = feedsPage.querySelector(`section[data-feed="${CSS.escape(feed.name)}"]`);
+        if (!section) {
+          return;
+        }
+        const field = (name) => section.querySelector(`[data-field="${name}"]`);
+        setText(field("owner"), feed.owner ?? "none");
+        setState(field("state"), feed.state);
+        setText(field("lag"), seconds(feed.lagSeconds));
+        ["pendingEvents", "received", "accepted", "rejected", "ignored", "reconnects"].forEach((name) => setText(field(name), count(feed[name])));
+        setText(field("lastCommittedEventId"), feed.lastCommittedEventId ?? "none");
+        const error = field("lastError");
+        error.hidden = feed.lastError == null;
+        setText(error, feed.lastError == null ? "" : "Last error: " + feed.lastError);
+      });
+      figures.trends.forEach((trend) => {
+        const points = trend.points;
+        const section = feedsPage.querySelector(`section[data-feed="${CSS.escape(trend.feed)}"]`);
+        setText(section?.querySelector('[data-field="rate"]'), rate(trend.eventsPerSecondNow));
+        trends.get(trend.feed)?.update([points.map((p) => Date.parse(p.at) / 1000), points.map((p) => p.eventsPerSecond), points.map((p) => p.lagSeconds)]);
+      });
+    }, true);
+  }
+
+  // The exam page: its figures, histogram and sorted results follow each of its results.
   function updateExam(result) {
     const body = document.getElementById("results");
     let row = [...body.rows].find((r) => r.dataset.student === result.studentId);
@@ -129,12 +293,15 @@
     scores.forEach((s) => { bins[Math.min(9, Math.max(0, Math.floor(s * 10)))]++; });
     const max = Math.max(1, ...bins);
     const bottom = Number(svg.querySelector("line.axis").getAttribute("y1"));
-    bins.forEach((count, bin) => {
+    bins.forEach((binCount, bin) => {
       const bar = svg.querySelector(`rect[data-bin="${bin}"]`);
-      const height = Math.round(count * (bottom - 20) / max);
+      const height = Math.round(binCount * (bottom - 20) / max);
       bar.setAttribute("y", bottom - height);
       bar.setAttribute("height", height);
-      bar.querySelector("title").textContent = `${bin * 10}–${bin * 10 + 10}%: ${count} students`;
+      bar.querySelector("title").textContent = `${bin * 10}–${bin * 10 + 10}%: ${binCount} students`;
+      const label = svg.querySelector(`text[data-bin-count="${bin}"]`);
+      label.textContent = binCount;
+      label.setAttribute("y", bottom - height - 3);
     });
   }
 })();

@@ -13,8 +13,11 @@ namespace Gradebook.Tests.Auth;
 /// <summary>Every endpoint of the app's own route table, with no credentials, wrong ones, a key without the scope and one with it.</summary>
 public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp>
 {
-    /// <summary>Deliberately open: health for orchestrators, the API's description, and the emulator's synthetic feed.</summary>
-    private static readonly HashSet<string> Open = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/scores"];
+    /// <summary>
+    /// Deliberately open: health for orchestrators, the API's description, the emulator's synthetic feed, and the
+    /// dashboard's error page (which shows no data, and which a browser is shown for a 401 too).
+    /// </summary>
+    private static readonly HashSet<string> Open = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/scores", "/error/{status:int}"];
 
     private static readonly string[] KnownScopes = ["scores:read", "scores:import", "operations:read"];
 
@@ -213,7 +216,8 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
             .Replace("{exam}", "1", StringComparison.Ordinal)
             .Replace("{exam:long}", "1", StringComparison.Ordinal)
             .Replace("{testId}", "1", StringComparison.Ordinal)
-            .Replace("{documentName}", "v1", StringComparison.Ordinal);
+            .Replace("{documentName}", "v1", StringComparison.Ordinal)
+            .Replace("{status:int}", "404", StringComparison.Ordinal);
         Assert.DoesNotContain("{", path, StringComparison.Ordinal);
         using (client)
         {

@@ -1,15 +1,34 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Deque.AxeCore.Playwright;
 using Gradebook.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
 namespace Gradebook.Tests.Dashboard;
 
-/// <summary>The dashboard in a real headless Chromium, over a host holding a few results.</summary>
-public sealed class DashboardBrowserTests : IAsyncLifetime
+/// <summary>
+/// The dashboard in a real headless Chromium, over a host holding a few results of a feed named <c>test</c>: every
+/// page live, checked by axe, and saved as a screenshot at desktop and phone width.
+/// </summary>
+public sealed partial class DashboardBrowserTests : IAsyncLifetime
 {
-    private readonly ApiHost _api = new(new Dictionary<string, string?> { ["Live:PollInterval"] = "00:00:00.020" });
+    private static readonly (string Name, int Width, int Height)[] Viewports = [("desktop", 1280, 900), ("phone", 390, 844)];
+
+    private readonly ApiHost _api = new(new Dictionary<string, string?>
+    {
+        ["Live:PollInterval"] = "00:00:00.020",
+
+        // A feed that is configured but not read (ingestion is off): the tests write its batches themselves.
+        ["Feeds:test:Url"] = "http://127.0.0.1:9/scores",
+    });
+
     private readonly Chromium _chromium = new();
     private IBrowserContext _context = null!;
+
+    static DashboardBrowserTests() => SetDefaultExpectTimeout(30_000);
 
     public async Task InitializeAsync()
     {
@@ -27,7 +46,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             ("Kai.Ito", 10393, 0.3),
             ("Lena.Park", 10393, 0.95));
         await _chromium.InitializeAsync();
-        _context = await _chromium.Browser.NewContextAsync(new() { BaseURL = _api.Client.BaseAddress!.ToString(), ViewportSize = new() { Width = 1100, Height = 800 } });
+        _context = await NewContextAsync(ColorScheme.Light, Viewports[0].Width, Viewports[0].Height);
     }
 
     public async Task DisposeAsync()
@@ -43,17 +62,55 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [BrowserFact]
-    public async Task The_home_page_shows_the_latest_results_and_the_exams()
+    public async Task The_overview_shows_totals_feeds_the_exam_trend_and_the_latest_results()
     {
         var page = await _context.NewPageAsync();
         await page.GotoAsync("/");
+
+        await Expect(page.Locator("[data-total='students']")).ToHaveTextAsync("4");
+        await Expect(page.Locator("[data-total='exams']")).ToHaveTextAsync("2");
+        await Expect(page.Locator("[data-total='results']")).ToHaveTextAsync("5");
+        await Expect(page.Locator("#feeds tr[data-feed='test']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#exam-trend canvas").First).ToBeVisibleAsync();
 
         // One batch's changes are logged in key order (exam, then student), so its last is exam 10394's.
         await Expect(page.Locator("#ticker li")).ToHaveCountAsync(5);
         await Expect(page.Locator("#ticker li").First).ToContainTextAsync("Beth_Cronin 85.0% in exam 10394");
         await Expect(page.Locator("#exams tr")).ToHaveCountAsync(2);
         await Expect(page.Locator("#exams tr").First).ToContainTextAsync("10394");
-        await page.ScreenshotAsync(new() { Path = Screenshot("home.png"), FullPage = true });
+        await CheckAndCaptureAsync(page, "overview");
+    }
+
+    [BrowserFact]
+    public async Task The_overviews_totals_and_rate_move_without_a_reload()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
+
+        await Scores.WriteAsync(_api.Store, ("Newcomer", 10395, 0.5), ("Other.Newcomer", 10395, 0.7));
+
+        await Expect(page.Locator("[data-total='students']")).ToHaveTextAsync("6");
+        await Expect(page.Locator("[data-total='exams']")).ToHaveTextAsync("3");
+        await Expect(page.Locator("[data-total='results']")).ToHaveTextAsync("7");
+        await Expect(page.Locator("[data-total='rate']")).Not.ToHaveTextAsync("0.0/s");
+        await Expect(page.Locator("#exams tr").First).ToContainTextAsync("60.0%");
+    }
+
+    [BrowserFact]
+    public async Task The_exam_trend_shows_an_exams_average_under_the_keyboard()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        await page.Locator("#exam-trend").FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+
+        // Exam 10393's average: (0.6878 + 0.75 + 0.3 + 0.95) / 4.
+        await Expect(page.Locator("#exam-trend .u-legend")).ToContainTextAsync("10393");
+        await Expect(page.Locator("#exam-trend .u-legend")).ToContainTextAsync("67.2%");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Expect(page.Locator("#exam-trend .u-legend")).ToContainTextAsync("85.0%");
     }
 
     [BrowserFact]
@@ -64,10 +121,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Expect(page.Locator("svg#histogram rect")).ToHaveCountAsync(10);
         await Expect(page.Locator("svg#histogram rect[data-bin='9']")).Not.ToHaveAttributeAsync("height", "0");
+        await Expect(page.Locator("svg#histogram text[data-bin-count='9']")).ToHaveTextAsync("1");
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Lena.Park");
         await page.GetByRole(AriaRole.Link, new() { Name = "lowest score" }).ClickAsync();
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Kai.Ito");
-        await page.ScreenshotAsync(new() { Path = Screenshot("exam.png"), FullPage = true });
+        await CheckAndCaptureAsync(page, "exam");
     }
 
     [BrowserFact]
@@ -82,6 +140,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Newcomer");
         await Expect(page.Locator("[data-field='count']")).ToHaveTextAsync("5");
         await Expect(page.Locator("[data-field='max']")).ToHaveTextAsync("99.0%");
+        await Expect(page.Locator("svg#histogram text[data-bin-count='9']")).ToHaveTextAsync("2");
 
         var home = await _context.NewPageAsync();
         await home.GotoAsync("/");
@@ -92,18 +151,41 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [BrowserFact]
-    public async Task The_student_search_finds_a_student_and_draws_their_results()
+    public async Task The_student_search_finds_a_student_and_charts_them_against_each_exams_average()
     {
         var page = await _context.NewPageAsync();
         await page.GotoAsync("/student");
+        await CheckAndCaptureAsync(page, "student-search");
 
         await page.GetByLabel("Student id, or how it starts").FillAsync("Beth");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Beth_Cronin" }).ClickAsync();
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Beth_Cronin" })).ToBeVisibleAsync();
-        await Expect(page.Locator("svg.chart rect")).ToHaveCountAsync(2);
-        await page.ScreenshotAsync(new() { Path = Screenshot("student.png"), FullPage = true });
+        await Expect(page.Locator("#student-results tr")).ToHaveCountAsync(2);
+        await Expect(page.Locator("#student-results tr[data-exam='10393'] [data-field='exam-average']")).ToHaveTextAsync("67.2%");
+
+        var chart = page.Locator("[data-chart='student']");
+        await chart.FocusAsync();
+        await page.Keyboard.PressAsync("Home");
+        await Expect(chart.Locator(".u-legend")).ToContainTextAsync("68.8%");
+        await Expect(chart.Locator(".u-legend")).ToContainTextAsync("67.2%");
+        await CheckAndCaptureAsync(page, "student");
+    }
+
+    [BrowserFact]
+    public async Task A_students_page_follows_their_results_and_their_exams_averages_without_a_reload()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/student?id=Beth_Cronin");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
+
+        await Scores.WriteAsync(_api.Store, ("Beth_Cronin", 10395, 0.4), ("Someone.Else", 10394, 0.45));
+
+        await Expect(page.Locator("#student-results tr")).ToHaveCountAsync(3);
+        await Expect(page.Locator("#student-results tr").Last).ToContainTextAsync("40.0%");
+        await Expect(page.Locator("[data-field='exam-count']")).ToHaveTextAsync("3");
+        await Expect(page.Locator("#student-results tr[data-exam='10394'] [data-field='exam-average']")).ToHaveTextAsync("65.0%");
     }
 
     [BrowserFact]
@@ -114,9 +196,122 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GotoAsync("/feed");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recent rejections" })).ToBeVisibleAsync();
-        await Expect(page.Locator("table")).ToContainTextAsync("missing_field");
-        await page.ScreenshotAsync(new() { Path = Screenshot("feed.png"), FullPage = true });
+        await Expect(page.Locator("#rejections")).ToContainTextAsync("missing_field");
+        await Expect(page.Locator("section[data-feed='test'] [data-chart='feed-trend'] canvas").First).ToBeVisibleAsync();
+        await CheckAndCaptureAsync(page, "feed");
+    }
+
+    [BrowserFact]
+    public async Task The_ingestion_pages_counts_and_sparkline_move_without_a_reload()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/feed");
+        var feed = page.Locator("section[data-feed='test']");
+        await Expect(feed.Locator("[data-field='accepted']")).ToHaveTextAsync("5");
+        await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
+
+        await Scores.WriteAsync(_api.Store, ("Newcomer", 10395, 0.5));
+
+        await Expect(feed.Locator("[data-field='accepted']")).ToHaveTextAsync("6");
+        await Expect(feed.Locator("[data-field='rate']")).Not.ToHaveTextAsync("0.0/s");
+
+        // The rate above is the mean of the newest samples, so one of the sparkline's points holds that write.
+        var chart = feed.Locator("[data-chart='feed-trend']");
+        await chart.FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        var points = int.Parse(await chart.GetAttributeAsync("data-points") ?? "0", CultureInfo.InvariantCulture);
+        var shown = new List<string>();
+        for (var i = 0; i < points; i++)
+        {
+            shown.Add(await chart.Locator(".u-legend").InnerTextAsync());
+            await page.Keyboard.PressAsync("ArrowLeft");
+        }
+
+        Assert.Contains(shown, legend => RatePattern().IsMatch(legend));
+    }
+
+    [BrowserFact]
+    public async Task A_missing_page_is_an_html_page_with_the_search_while_the_api_keeps_problem_details()
+    {
+        var page = await _context.NewPageAsync();
+        var response = await page.GotoAsync("/exam/99999");
+
+        Assert.Equal(404, response!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+        await CheckAndCaptureAsync(page, "not-found");
+        await page.GetByLabel("Look for a student").FillAsync("Beth_Cronin");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Beth_Cronin" })).ToBeVisibleAsync();
+
+        var unknown = await page.GotoAsync("/no/such/page");
+        Assert.Equal(404, unknown!.Status);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Page not found" })).ToBeVisibleAsync();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/no/such/page");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var api = await _api.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
+        Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
+    }
+
+    [BrowserFact]
+    public async Task Every_page_names_its_icon_and_the_icon_is_served()
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/");
+
+        var href = await page.Locator("link[rel='icon']").GetAttributeAsync("href");
+        var icon = await page.APIRequest.GetAsync(href!);
+        Assert.Equal(200, icon.Status);
+        Assert.Equal("image/svg+xml", icon.Headers["content-type"]);
+    }
+
+    [BrowserFact]
+    public async Task The_pages_turn_dark_with_the_system_and_stay_readable()
+    {
+        await using var dark = await NewContextAsync(ColorScheme.Dark, Viewports[0].Width, Viewports[0].Height);
+        var page = await dark.NewPageAsync();
+        foreach (var (path, name) in new[] { ("/", "overview"), ("/exam/10393", "exam"), ("/student?id=Beth_Cronin", "student"), ("/feed", "feed") })
+        {
+            await page.GotoAsync(path);
+            await Expect(page.Locator("body")).ToHaveCSSAsync("background-color", "rgb(18, 20, 23)");
+            await CheckAndCaptureAsync(page, $"dark-{name}");
+        }
+    }
+
+    private Task<IBrowserContext> NewContextAsync(ColorScheme scheme, int width, int height) =>
+        _chromium.Browser.NewContextAsync(new()
+        {
+            BaseURL = _api.Client.BaseAddress!.ToString(),
+            ViewportSize = new() { Width = width, Height = height },
+            ColorScheme = scheme,
+        });
+
+    /// <summary>Axe finds nothing serious or critical on the page; it is saved at each width, and checked again at each.</summary>
+    private static async Task CheckAndCaptureAsync(IPage page, string name)
+    {
+        foreach (var (viewport, width, height) in Viewports)
+        {
+            await page.SetViewportSizeAsync(width, height);
+            await CheckAsync(page);
+            await page.ScreenshotAsync(new() { Path = Screenshot($"{viewport}-{name}.png"), FullPage = true });
+        }
+
+        await page.SetViewportSizeAsync(Viewports[0].Width, Viewports[0].Height);
+    }
+
+    private static async Task CheckAsync(IPage page)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")
+            .ToList();
+        Assert.True(serious.Count == 0, $"{page.Url}:\n{string.Join("\n", serious)}");
     }
 
     private static string Screenshot(string name) => Path.Combine(Chromium.ScreenshotDirectory, name);
+
+    [GeneratedRegex(@"[1-9][0-9]*\.[0-9]/s|0\.[1-9]/s")]
+    private static partial Regex RatePattern();
 }
