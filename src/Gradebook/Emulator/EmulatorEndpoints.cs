@@ -12,6 +12,7 @@ internal static partial class EmulatorEndpoints
     public static IEndpointRouteBuilder MapEmulator(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/scores", StreamAsync)
+            .WithName("streamEmulatedScores")
             .WithTags("Emulator")
             .WithSummary("The emulated live score feed (Server-Sent Events).")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");

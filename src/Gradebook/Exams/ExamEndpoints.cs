@@ -16,11 +16,13 @@ internal static class ExamEndpoints
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
         group.MapGet("/", ListExams)
+            .WithName("listExams")
             .WithSummary("Exams that have at least one result, in exam number order.")
             .CachedByDataVersion()
             .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}", GetExam)
+            .WithName("getExam")
             .WithSummary("One exam's results, in student id order, with their average and distribution.")
             .CachedByVersionOf(ExamVersions.Of("exam"))
             .AnswersJsonOrCsv();

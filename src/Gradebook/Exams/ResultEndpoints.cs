@@ -14,6 +14,7 @@ internal static class ResultEndpoints
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
         group.MapGet("/{testId}/aggregate", GetAggregate)
+            .WithName("getResultAggregate")
             .WithSummary("How one test's results are spread, in percent of the marks available.")
             .CachedByVersionOf(ExamVersions.Of("testId"))
             .AnswersJsonOrCsv();

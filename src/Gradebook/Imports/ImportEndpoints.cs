@@ -30,6 +30,7 @@ internal static class ImportEndpoints
             .RequireAuthorization(Scopes.ScoresImport).RequireRateLimiting(RateLimits.Imports);
 
         group.MapPost("/", Import)
+            .WithName("importMarkrDocument")
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 // Described here rather than with Accepts(), whose bare 415 would pre-empt the handler's own, which says what to send.

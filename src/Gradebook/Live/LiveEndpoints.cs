@@ -12,6 +12,7 @@ internal static class LiveEndpoints
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/scores/live", StreamScores)
+            .WithName("streamScoreChanges")
             .WithTags("Live")
             .RequireAuthorization(Scopes.ScoresRead)
             .RequireRateLimiting(RateLimits.Reads)

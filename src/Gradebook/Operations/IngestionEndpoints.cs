@@ -46,13 +46,16 @@ internal static class IngestionEndpoints
         var group = routes.MapGroup("/ingestion").WithTags("Ingestion").RequireAuthorization(Scopes.OperationsRead);
 
         group.MapGet("/", GetIngestion)
+            .WithName("getIngestion")
             .WithSummary("This instance's id, and each feed: its owner, its connection as this instance sees it, counts by outcome (kept across restarts), reconnects and lag.");
 
         group.MapGet("/rejections", ListRejections)
+            .WithName("listRejections")
             .WithSummary("Rejected feed events with their raw data and the reason, oldest first.")
             .CachedByDataVersion();
 
         routes.MapGet("/fleet", GetFleet)
+            .WithName("getFleet")
             .WithTags("Ingestion")
             .RequireAuthorization(Scopes.OperationsRead)
             .WithSummary("The live instances of the fleet, with their last heartbeat and the feeds each owns.");

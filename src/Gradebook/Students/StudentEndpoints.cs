@@ -19,11 +19,13 @@ internal static class StudentEndpoints
             .RequireAuthorization(Scopes.ScoresRead).RequireRateLimiting(RateLimits.Reads);
 
         group.MapGet("/", ListStudents)
+            .WithName("listStudents")
             .WithSummary("Students who have at least one result, in student id order.")
             .CachedByDataVersion()
             .AnswersJsonOrCsv();
 
         group.MapGet("/{**studentId}", GetStudent)
+            .WithName("getStudent")
             .WithSummary("One student's results, in exam order, with their average.")
             .CachedByVersionOf(StudentVersionAsync)
             .AnswersJsonOrCsv();

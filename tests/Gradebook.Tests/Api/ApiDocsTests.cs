@@ -29,6 +29,21 @@ public sealed class ApiDocsTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_operation_has_an_operation_id_of_its_own_for_a_generated_clients_method_names()
+    {
+        await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString());
+        using var document = JsonDocument.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"));
+
+        var operations = document.RootElement.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Name: $"{operation.Name} {path.Name}", operation.Value)))
+            .ToList();
+        Assert.NotEmpty(operations);
+        var ids = operations.Select(o => o.Value.TryGetProperty("operationId", out var id) ? id.GetString() : $"none for {o.Name}").ToList();
+        Assert.All(ids, id => Assert.Matches("^[a-z][A-Za-z]+$", id));
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_get_but_not_the_head_every_get_implies()
     {
         await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString());
