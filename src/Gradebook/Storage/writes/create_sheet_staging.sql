@@ -26,6 +26,17 @@ CREATE TEMP TABLE IF NOT EXISTS best_sheets (
     scanned_on TEXT
 );
 
+-- Their answers, each beside its sheet's total: joined once, then read by every step that needs them.
+CREATE TEMP TABLE IF NOT EXISTS kept_answers (
+    exam       BIGINT NOT NULL,
+    student_no BIGINT NOT NULL,
+    question   TEXT NOT NULL,
+    choice     TEXT NOT NULL,
+    awarded    DOUBLE PRECISION NOT NULL,
+    available  DOUBLE PRECISION NOT NULL,
+    total      DOUBLE PRECISION NOT NULL
+);
+
 -- The kept sheets they replace, with their totals.
 CREATE TEMP TABLE IF NOT EXISTS replaced_sheets (
     exam       BIGINT NOT NULL,
@@ -36,4 +47,5 @@ CREATE TEMP TABLE IF NOT EXISTS replaced_sheets (
 DELETE FROM incoming_sheets;
 DELETE FROM incoming_answers;
 DELETE FROM best_sheets;
+DELETE FROM kept_answers;
 DELETE FROM replaced_sheets;

@@ -88,11 +88,15 @@ ON CONFLICT (exam, student_no) DO UPDATE
 SET obtained = excluded.obtained, total = excluded.total, scanned_on = excluded.scanned_on,
     import_id = excluded.import_id, position = excluded.position;
 
-INSERT INTO answers (exam, student_no, question, choice, awarded, available)
-SELECT b.exam, b.student_no, a.question, a.choice, a.awarded, a.available
+INSERT INTO kept_answers (exam, student_no, question, choice, awarded, available, total)
+SELECT b.exam, b.student_no, a.question, a.choice, a.awarded, a.available, b.total
 FROM best_sheets AS b
-JOIN incoming_answers AS a ON a.position = b.position
-ORDER BY b.exam, b.student_no, a.question;
+JOIN incoming_answers AS a ON a.position = b.position;
+
+INSERT INTO answers (exam, student_no, question, choice, awarded, available)
+SELECT exam, student_no, question, choice, awarded, available
+FROM kept_answers
+ORDER BY exam, student_no, question;
 
 -- 6. Their answers put into the running sums.
 INSERT INTO exam_sheet_sums (exam, n, sum_total, sum_total_squared)
@@ -105,10 +109,9 @@ SET n = exam_sheet_sums.n + excluded.n,
     sum_total_squared = exam_sheet_sums.sum_total_squared + excluded.sum_total_squared;
 
 INSERT INTO exam_question_sums (exam, question, n, sum_awarded, sum_awarded_squared, sum_awarded_by_total, sum_share)
-SELECT b.exam, a.question, COUNT(*), SUM(a.awarded), SUM(a.awarded * a.awarded), SUM(a.awarded * b.total), SUM(a.awarded / a.available)
-FROM best_sheets AS b
-JOIN incoming_answers AS a ON a.position = b.position
-GROUP BY b.exam, a.question
+SELECT exam, question, COUNT(*), SUM(awarded), SUM(awarded * awarded), SUM(awarded * total), SUM(awarded / available)
+FROM kept_answers
+GROUP BY exam, question
 ON CONFLICT (exam, question) DO UPDATE
 SET n = exam_question_sums.n + excluded.n,
     sum_awarded = exam_question_sums.sum_awarded + excluded.sum_awarded,
@@ -117,18 +120,16 @@ SET n = exam_question_sums.n + excluded.n,
     sum_share = exam_question_sums.sum_share + excluded.sum_share;
 
 INSERT INTO exam_question_marks (exam, question, available, n)
-SELECT b.exam, a.question, a.available, COUNT(*)
-FROM best_sheets AS b
-JOIN incoming_answers AS a ON a.position = b.position
-GROUP BY b.exam, a.question, a.available
+SELECT exam, question, available, COUNT(*)
+FROM kept_answers
+GROUP BY exam, question, available
 ON CONFLICT (exam, question, available) DO UPDATE
 SET n = exam_question_marks.n + excluded.n;
 
 INSERT INTO exam_choice_sums (exam, question, choice, n, sum_total, earning)
-SELECT b.exam, a.question, a.choice, COUNT(*), SUM(b.total), SUM(CASE WHEN a.awarded > 0 THEN 1 ELSE 0 END)
-FROM best_sheets AS b
-JOIN incoming_answers AS a ON a.position = b.position
-GROUP BY b.exam, a.question, a.choice
+SELECT exam, question, choice, COUNT(*), SUM(total), SUM(CASE WHEN awarded > 0 THEN 1 ELSE 0 END)
+FROM kept_answers
+GROUP BY exam, question, choice
 ON CONFLICT (exam, question, choice) DO UPDATE
 SET n = exam_choice_sums.n + excluded.n,
     sum_total = exam_choice_sums.sum_total + excluded.sum_total,
