@@ -40,9 +40,9 @@ internal static class ItemAnalysis
 
     public static ExamQuestions Of(long exam, IReadOnlyList<ItemSumRow> rows)
     {
-        var totals = rows.Single(r => r.Kind == "exam");
-        var n = totals.N;
-        if (n == 0)
+        var totals = rows.SingleOrDefault(r => r.Kind == "exam");
+        var n = totals?.N ?? 0;
+        if (totals is null || n == 0)
         {
             return new ExamQuestions(exam, 0, 0, null, null, null, null, []);
         }

@@ -1,31 +1,22 @@
--- GET /exams/{exam}/questions: the sums the item analysis is computed from (Exams/ItemAnalysis.cs), over the answers
--- of the exam's kept sheets, in one statement so that they all come from the same snapshot. Every sum is written as
--- a real (0.0, not 0) so that each column has one type whatever the kind of its first row. A student's total is the
--- sum of the marks awarded on their kept sheet. Three kinds of row:
---   'exam':     n = students; sum_a = Σ total; sum_b = Σ total²
+-- GET /exams/{exam}/questions: the sums the item analysis is computed from (Exams/ItemAnalysis.cs), read from the
+-- running sums that each change of a kept sheet moves (writes/merge_sheets.sql), in one statement so that they all
+-- come from the same snapshot. Every number is a real, so that each column has one type whatever the kind of its
+-- first row. A student's total is the sum of the marks awarded on their kept sheet. Three kinds of row:
+--   'exam':     n = students; sum_a = Σ total; sum_b = Σ total² (no row when the exam has no answers)
 --   'question': per question: n = students who answered it; sum_a = Σ awarded; sum_b = Σ awarded²;
 --               sum_c = Σ awarded × total; sum_d = Σ awarded / available; most = the most marks available
---   'choice':   per (question, choice): n = students who gave it; sum_a = Σ their totals; most = the most it earned
-WITH totals AS (
-    SELECT student_no, SUM(awarded) AS total
-    FROM answers
-    WHERE exam = @exam
-    GROUP BY student_no
-)
-SELECT 'exam' AS kind, NULL AS question, NULL AS choice, COUNT(*) AS n,
-       COALESCE(SUM(total), 0.0) AS sum_a, COALESCE(SUM(total * total), 0.0) AS sum_b,
-       0.0 AS sum_c, 0.0 AS sum_d, 0.0 AS most
-FROM totals
+--   'choice':   per (question, choice): n = students who gave it; sum_a = Σ their totals; most = 1 when it earned marks
+SELECT 'exam' AS kind, NULL AS question, NULL AS choice, n,
+       sum_total AS sum_a, sum_total_squared AS sum_b, 0.0 AS sum_c, 0.0 AS sum_d, 0.0 AS most
+FROM exam_sheet_sums
+WHERE exam = @exam AND n > 0
 UNION ALL
-SELECT 'question', a.question, NULL, COUNT(*),
-       SUM(a.awarded), SUM(a.awarded * a.awarded), SUM(a.awarded * t.total), SUM(a.awarded / a.available), MAX(a.available)
-FROM answers AS a
-JOIN totals AS t ON t.student_no = a.student_no
-WHERE a.exam = @exam
-GROUP BY a.question
+SELECT 'question', q.question, NULL, q.n,
+       q.sum_awarded, q.sum_awarded_squared, q.sum_awarded_by_total, q.sum_share,
+       (SELECT MAX(m.available) FROM exam_question_marks AS m WHERE m.exam = q.exam AND m.question = q.question AND m.n > 0)
+FROM exam_question_sums AS q
+WHERE q.exam = @exam AND q.n > 0
 UNION ALL
-SELECT 'choice', a.question, a.choice, COUNT(*), SUM(t.total), 0.0, 0.0, 0.0, MAX(a.awarded)
-FROM answers AS a
-JOIN totals AS t ON t.student_no = a.student_no
-WHERE a.exam = @exam
-GROUP BY a.question, a.choice;
+SELECT 'choice', question, choice, n, sum_total, 0.0, 0.0, 0.0, CASE WHEN earning > 0 THEN 1.0 ELSE 0.0 END
+FROM exam_choice_sums
+WHERE exam = @exam AND n > 0;

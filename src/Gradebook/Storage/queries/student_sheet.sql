@@ -5,27 +5,21 @@
 --   'answer':   the student's answer; a = marks awarded, b = marks available
 --   'rank':     a = kept sheets whose total is below the student's, b = those equal to it (the student's own
 --               included), c = all kept sheets; only when the student has a kept sheet
-WITH totals AS (
-    SELECT student_no, SUM(awarded) AS total
-    FROM answers
-    WHERE exam = @exam
-    GROUP BY student_no
-),
-me AS (
-    SELECT t.student_no, t.total
-    FROM totals AS t
-    JOIN students AS s ON s.student_no = t.student_no
-    WHERE s.student_id = @student_id
+WITH me AS (
+    SELECT k.student_no, k.total
+    FROM answer_sheets AS k
+    JOIN students AS s ON s.student_no = k.student_no
+    WHERE k.exam = @exam AND s.student_id = @student_id
 )
-SELECT 'question' AS kind, question, NULL AS choice, MAX(available) AS a, 0.0 AS b, 0.0 AS c
-FROM answers
-WHERE exam = @exam
-GROUP BY question
+SELECT 'question' AS kind, q.question, NULL AS choice,
+       (SELECT MAX(m.available) FROM exam_question_marks AS m WHERE m.exam = q.exam AND m.question = q.question AND m.n > 0) AS a,
+       0.0 AS b, 0.0 AS c
+FROM exam_question_sums AS q
+WHERE q.exam = @exam AND q.n > 0
 UNION ALL
 SELECT 'keyed', question, choice, 0.0, 0.0, 0.0
-FROM answers
-WHERE exam = @exam AND awarded > 0
-GROUP BY question, choice
+FROM exam_choice_sums
+WHERE exam = @exam AND earning > 0
 UNION ALL
 SELECT 'answer', a.question, a.choice, a.awarded, a.available, 0.0
 FROM answers AS a
@@ -33,9 +27,10 @@ JOIN me ON me.student_no = a.student_no
 WHERE a.exam = @exam
 UNION ALL
 SELECT 'rank', NULL, NULL,
-       SUM(CASE WHEN t.total < me.total THEN 1.0 ELSE 0.0 END),
-       SUM(CASE WHEN t.total = me.total THEN 1.0 ELSE 0.0 END),
+       SUM(CASE WHEN k.total < me.total THEN 1.0 ELSE 0.0 END),
+       SUM(CASE WHEN k.total = me.total THEN 1.0 ELSE 0.0 END),
        COUNT(*) * 1.0
-FROM totals AS t
+FROM answer_sheets AS k
 CROSS JOIN me
+WHERE k.exam = @exam
 GROUP BY me.student_no;

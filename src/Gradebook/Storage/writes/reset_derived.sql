@@ -6,4 +6,8 @@ DELETE FROM exams;
 DELETE FROM student_names;
 DELETE FROM answers;
 DELETE FROM answer_sheets;
+DELETE FROM exam_sheet_sums;
+DELETE FROM exam_question_sums;
+DELETE FROM exam_question_marks;
+DELETE FROM exam_choice_sums;
 UPDATE feeds SET received = 0, accepted = 0, rejected = 0, ignored = 0;
