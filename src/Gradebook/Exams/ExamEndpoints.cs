@@ -28,11 +28,13 @@ internal static class ExamEndpoints
             .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}/questions", GetQuestions)
+            .WithName("getExamQuestions")
             .WithSummary("One exam's item analysis over its students' kept answer sheets: each question's facility, discrimination, keyed and given choices, and the test's reliability.")
             .CachedByVersionOf(ExamVersions.Of("exam"))
             .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}/students/{studentId}/answers", GetStudentAnswers)
+            .WithName("getStudentAnswers")
             .WithSummary("One student's kept answer sheet in an exam, marked against the choices that earned marks, with the student's percentile.")
             .CachedByVersionOf(ExamVersions.Of("exam"));
 
