@@ -5,10 +5,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Gradebook.Dashboard;
 
-/// <summary>One exam: its figures, its histogram and its results, sortable by score; dashboard.js keeps them live.</summary>
+/// <summary>
+/// One exam: its figures, its histogram and its results, sortable by score (dashboard.js keeps them live), and, when
+/// its sheets carry answers, the analysis of its questions.
+/// </summary>
 internal sealed class ExamModel(ReadStore reads) : PageModel
 {
     public ExamReport? Report { get; private set; }
+
+    /// <summary>The item analysis; it has no items when the exam's sheets carry no answers.</summary>
+    public ExamQuestions? Questions { get; private set; }
 
     public string Sort { get; private set; } = "score-desc";
 
@@ -27,6 +33,7 @@ internal sealed class ExamModel(ReadStore reads) : PageModel
             return NotFound();
         }
 
+        Questions = ItemAnalysis.Of(exam, await reads.GetExamItemSumsAsync(exam, cancellationToken));
         Sort = sort is "score-asc" or "student" ? sort : "score-desc";
         return Page();
     }

@@ -129,6 +129,69 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     }
 
     [BrowserFact]
+    public async Task An_exams_page_analyses_its_questions_and_explains_a_miskeyed_one()
+    {
+        // Ten students in ability order: question 1 keyed A, 2 keyed B (one left it out), 3 keyed C; question 4 is keyed
+        // D, but the six strongest chose A and earned nothing, so it separates the wrong way.
+        var sheets = Enumerable.Range(0, 10).Select(i => Markr.Sheet(
+            $"Q{i:00}",
+            20001,
+            "2017-12-04T12:12:10+11:00",
+            [
+                ("1", i < 8 ? "A" : "B", i < 8 ? 1 : 0, 1),
+                ("2", i < 6 ? "B" : "C", i < 6 ? 1 : 0, 1),
+                ("3", i < 4 ? "C" : i == 9 ? "" : "A", i < 4 ? 1 : 0, 1),
+                ("4", i < 6 ? "A" : "D", i < 6 ? 0 : 1, 1),
+            ]));
+        using (var content = new ByteArrayContent(Markr.Bytes(Markr.Document(sheets))))
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/xml+markr");
+            using var imported = await _api.Client.PostAsync("/import", content);
+            Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        }
+
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/exam/20001");
+
+        var section = page.Locator("#questions");
+        await Expect(section.GetByRole(AriaRole.Heading, new() { Name = "Questions" })).ToBeVisibleAsync();
+        await Expect(section.Locator("li.question")).ToHaveCountAsync(4);
+        await Expect(section.Locator("#reliability")).ToContainTextAsync("Cronbach's alpha");
+
+        var miskeyed = section.Locator("li.question[data-question='4']");
+        await Expect(miskeyed).ToHaveClassAsync(new Regex(@"\bflagged\b"));
+        await Expect(miskeyed.Locator("[data-field='facility']")).ToHaveTextAsync("40.0%");
+        await Expect(miskeyed.Locator("[data-field='discrimination']")).ToHaveTextAsync(new Regex("^-0\\.[0-9]{2}$"));
+        await Expect(miskeyed.Locator(".notes")).ToContainTextAsync("Students who did well overall mostly chose A; the marks went to D: check the key.");
+
+        // The choices as one stacked bar, named for assistive technology, the keyed segment marked and as wide as its share.
+        var bar = miskeyed.Locator("svg.spread[role='img']");
+        await Expect(bar).ToHaveAttributeAsync("aria-label", "Choices given to question 4: A: 6 (60.0%); D: 4 (40.0%), earned marks");
+        await Expect(bar.Locator(".segment")).ToHaveCountAsync(2);
+        await Expect(bar.Locator(".segment.keyed[data-choice='D'] text")).ToHaveTextAsync("D ✓");
+        var keyed = await bar.Locator(".segment.keyed rect").BoundingBoxAsync();
+        var other = await bar.Locator(".segment[data-choice='A'] rect").BoundingBoxAsync();
+        Assert.InRange(keyed!.Width / (keyed.Width + other!.Width), 0.35, 0.45);
+
+        // Question 3's blank is a choice of its own; question 1 is sound, so it is not outlined.
+        await Expect(section.Locator("li.question[data-question='3'] .segment.blank")).ToHaveCountAsync(1);
+        await Expect(section.Locator("li.question[data-question='1']")).Not.ToHaveClassAsync(new Regex(@"\bflagged\b"));
+        await CheckAndCaptureAsync(page, "exam-questions");
+        await using (var dark = await NewContextAsync(ColorScheme.Dark, Viewports[0].Width, Viewports[0].Height))
+        {
+            var darkPage = await dark.NewPageAsync();
+            await darkPage.GotoAsync("/exam/20001");
+            await Expect(darkPage.Locator("#questions li.question")).ToHaveCountAsync(4);
+            await CheckAndCaptureAsync(darkPage, "dark-exam-questions");
+        }
+
+        // An exam whose sheets carry no answers has no such section.
+        await page.GotoAsync("/exam/10393");
+        await Expect(page.Locator("svg#histogram")).ToBeVisibleAsync();
+        await Expect(page.Locator("#questions")).ToHaveCountAsync(0);
+    }
+
+    [BrowserFact]
     public async Task A_score_stored_after_the_page_opened_appears_on_it_without_a_reload()
     {
         var page = await _context.NewPageAsync();
