@@ -58,10 +58,7 @@ internal sealed class CsvFormat : IDocumentFormat
             return false;
         }
 
-        var read = new List<ImportedSheet>();
-        var invalid = new List<InvalidResult>();
-        var invalidCount = 0;
-        var index = 0;
+        var tally = new SheetTally("rows");
         foreach (var (line, fields) in body.Where(r => !IsMarkingRow(r.Fields, columns)))
         {
             var problems = new List<string>();
@@ -79,32 +76,12 @@ internal sealed class CsvFormat : IDocumentFormat
             }).ToList();
             var sheet = new SheetFields(
                 Cell("student-number"), Cell("test-id"), Cell("first-name"), Cell("last-name"), true, Cell("marks-obtained") ?? "", Cell("marks-available") ?? "", Cell("scanned-on"), answers);
-            if (sheet.TryValidate(index, line, problems, out var result, out var invalidResult))
-            {
-                read.Add(result);
-            }
-            else
-            {
-                invalidCount++;
-                if (invalid.Count < MarkrReader.MaxListedInvalidResults)
-                {
-                    invalid.Add(invalidResult);
-                }
-            }
-
-            index++;
+            tally.Add(sheet, line, problems);
         }
 
-        if (invalidCount > 0)
-        {
-            rejection = new ImportRejection(
-                ImportRejectionReason.InvalidResults, $"{invalidCount} of {index} rows {(invalidCount == 1 ? "is" : "are")} invalid; nothing in the document was stored.", index, invalid);
-            return false;
-        }
-
-        sheets = read;
-        rejection = null;
-        return true;
+        rejection = tally.Finish(out var read);
+        sheets = rejection is null ? read : null;
+        return rejection is null;
     }
 
     private static List<(int Line, string[] Fields)> Rows(byte[] document)

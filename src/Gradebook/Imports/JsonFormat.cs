@@ -40,9 +40,7 @@ internal sealed class JsonFormat : IDocumentFormat
             }
 
             var lines = SheetLines(document);
-            var read = new List<ImportedSheet>();
-            var invalid = new List<InvalidResult>();
-            var invalidCount = 0;
+            var tally = new SheetTally("sheets");
             var index = 0;
             foreach (var element in json.RootElement.EnumerateArray())
             {
@@ -53,32 +51,13 @@ internal sealed class JsonFormat : IDocumentFormat
                     problems.Add($"a sheet must be an object, got a {element.ValueKind.ToString().ToLowerInvariant()}");
                 }
 
-                if (Fields(element, problems).TryValidate(index, line, problems, out var result, out var invalidResult))
-                {
-                    read.Add(result);
-                }
-                else
-                {
-                    invalidCount++;
-                    if (invalid.Count < MarkrReader.MaxListedInvalidResults)
-                    {
-                        invalid.Add(invalidResult);
-                    }
-                }
-
+                tally.Add(Fields(element, problems), line, problems);
                 index++;
             }
 
-            if (invalidCount > 0)
-            {
-                rejection = new ImportRejection(
-                    ImportRejectionReason.InvalidResults, $"{invalidCount} of {index} sheets {(invalidCount == 1 ? "is" : "are")} invalid; nothing in the document was stored.", index, invalid);
-                return false;
-            }
-
-            sheets = read;
-            rejection = null;
-            return true;
+            rejection = tally.Finish(out var read);
+            sheets = rejection is null ? read : null;
+            return rejection is null;
         }
     }
 

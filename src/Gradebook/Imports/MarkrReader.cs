@@ -23,9 +23,6 @@ internal static class MarkrReader
 
     public const int MaxNameLength = 128;
 
-    /// <summary>How many invalid results a rejection lists; the count covers them all.</summary>
-    public const int MaxListedInvalidResults = 100;
-
     private static readonly XmlReaderSettings Settings = new()
     {
         // Parsed rather than prohibited so that the reader reports a DOCTYPE as a node, which is rejected by type; a
@@ -84,9 +81,7 @@ internal static class MarkrReader
                 ImportRejectionReason.NotResults, $"The root element is <{Cut(reader.Name)}>, not <{RootElement}>.");
         }
 
-        var invalid = new List<InvalidResult>();
-        var invalidCount = 0;
-        var index = 0;
+        var tally = new SheetTally("results");
         ForEachChild(reader, () =>
         {
             if (!IsElement(reader, ResultElement))
@@ -95,20 +90,7 @@ internal static class MarkrReader
                 return;
             }
 
-            if (TryReadResult(reader, index, out var result, out var invalidResult))
-            {
-                results.Add(result);
-            }
-            else
-            {
-                invalidCount++;
-                if (invalid.Count < MaxListedInvalidResults)
-                {
-                    invalid.Add(invalidResult);
-                }
-            }
-
-            index++;
+            ReadResult(reader, tally);
         });
 
         // Read to the end, so that anything after the root element is checked as well.
@@ -116,17 +98,12 @@ internal static class MarkrReader
         {
         }
 
-        if (invalidCount > 0)
-        {
-            var message = $"{invalidCount} of {index} results {(invalidCount == 1 ? "is" : "are")} invalid; nothing in the document was stored.";
-            return new ImportRejection(ImportRejectionReason.InvalidResults, message, index, invalid);
-        }
-
-        return null;
+        var rejection = tally.Finish(out var read);
+        results.AddRange(read);
+        return rejection;
     }
 
-    private static bool TryReadResult(
-        XmlReader reader, int index, [NotNullWhen(true)] out ImportedSheet? result, [NotNullWhen(false)] out InvalidResult? invalid)
+    private static void ReadResult(XmlReader reader, SheetTally tally)
     {
         var line = ((IXmlLineInfo)reader).LineNumber;
         var problems = new List<string>();
@@ -180,7 +157,7 @@ internal static class MarkrReader
         });
 
         var fields = new SheetFields(studentNumber, testId, firstName, lastName, marks, obtained, available, scannedOn, answers);
-        return fields.TryValidate(index, line, problems, out result, out invalid);
+        tally.Add(fields, line, problems);
     }
 
     private static void Once(ref string? field, string value, string element, List<string> problems)
