@@ -3,7 +3,9 @@ using System.Globalization;
 namespace Gradebook.Bench;
 
 /// <summary>Command-line settings shared by the scenarios; each scenario has its own defaults for what is not given.</summary>
-internal sealed record BenchOptions(long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines, int Repeat = 1, int? Freezes = null)
+internal sealed record BenchOptions(
+    long? Events, double? Seconds, string ResultsDirectory, IReadOnlyList<string> Engines, int Repeat = 1, int? Freezes = null,
+    IReadOnlyDictionary<string, string>? Settings = null)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -15,6 +17,7 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
         var engines = Workload.DefaultEngines;
         var repeat = 1;
         int? freezes = null;
+        var settings = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -37,6 +40,11 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
                 case "--freezes":
                     freezes = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
+                case "--set":
+                    // A setting for the Gradebook processes a scenario starts, as Section__Key=value (an environment variable).
+                    var setting = args[++i].Split('=', 2);
+                    settings[setting[0]] = setting.Length == 2 ? setting[1] : throw new ArgumentException($"--set takes Name=value, not '{args[i]}'.");
+                    break;
                 case "--repeat":
                     repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
                     break;
@@ -45,7 +53,7 @@ internal sealed record BenchOptions(long? Events, double? Seconds, string Result
             }
         }
 
-        return new BenchOptions(events, seconds, results, engines, repeat, freezes);
+        return new BenchOptions(events, seconds, results, engines, repeat, freezes, settings);
     }
 
     private static string RepositoryRoot()

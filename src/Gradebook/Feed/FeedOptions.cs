@@ -21,6 +21,14 @@ internal sealed class FeedOptions
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 32_768;
 
+    /// <summary>
+    /// Which comes first when a catch-up and the requests both want the processor: <see cref="FeedPriority.Reads"/> (the
+    /// default) runs the feed's reader and writer below the threads that answer requests, so a read waits less while
+    /// a backlog is caught up, and the catch-up slows by what the reads take; <see cref="FeedPriority.CatchUp"/> runs
+    /// them as the requests' equals, for the fastest catch-up.
+    /// </summary>
+    public FeedPriority Priority { get; set; } = FeedPriority.Reads;
+
     /// <summary>How many received events may wait for the writer before the reader stops reading (back-pressure).</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 32_768;
@@ -98,4 +106,11 @@ internal sealed class FeedOptionsValidator : IValidateOptions<FeedOptions>
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail("Feed:Url must not carry credentials.");
     }
+}
+
+/// <summary>Which comes first when a feed's catch-up and the requests both want the processor (<see cref="FeedOptions.Priority"/>).</summary>
+internal enum FeedPriority
+{
+    Reads,
+    CatchUp,
 }

@@ -26,6 +26,9 @@ internal sealed partial class FeedIngestion(
     TimeProvider time,
     ILogger<FeedIngestion> logger)
 {
+    /// <summary>The nice value of a feed's threads when reads come first (<see cref="FeedPriority.Reads"/>).</summary>
+    private const int BelowRequests = 10;
+
     private readonly FeedOptions _options = feed.Options;
     private readonly FeedStatus _status = feed.Status;
 
@@ -57,11 +60,13 @@ internal sealed partial class FeedIngestion(
         // Stopping starts the drain's clock: the writer commits what was received until then, and no longer.
         using var drain = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         await using var drainClock = stoppingToken.Register(() => drain.CancelAfter(_options.DrainTimeout));
-        using var writerThread = new WriterThread($"Feed {source} writer");
+        var nice = _options.Priority == FeedPriority.Reads ? BelowRequests : 0;
+        using var writerThread = new IngestionThread($"Feed {source} writer", nice);
+        using var readerThread = new IngestionThread($"Feed {source} reader", nice);
         var writing = writerThread.RunAsync(() => WriteAsync(queue.Reader, lost, stoppingToken, drain.Token));
         try
         {
-            await ReadAsync(url, queue.Writer, reading.Token);
+            await readerThread.RunAsync(() => ReadAsync(url, queue.Writer, reading.Token));
         }
         finally
         {

@@ -3,20 +3,26 @@ using System.Collections.Concurrent;
 namespace Gradebook.Ingestion;
 
 /// <summary>
-/// A task scheduler with one thread of its own, on which a feed's writer loop and every continuation of it run.
-/// Hand-written because the framework has none that keeps to one thread (<c>ConcurrentExclusiveSchedulerPair</c> runs
-/// one task at a time, but on any thread of the pool). It matters to SQLite, whose work is synchronous and runs on the
-/// writer's thread: each batch allocates its connection's large page cache with the C allocator, which serves each
-/// thread from an arena of its own, so a writer that moved between pool threads left a freed cache behind in each
-/// arena it had used, and the process's memory grew with the arenas.
+/// A task scheduler with one thread of its own, on which one of a feed's loops (its reader, its writer) and every
+/// continuation of it run. Hand-written because the framework has none that keeps to one thread
+/// (<c>ConcurrentExclusiveSchedulerPair</c> runs one task at a time, but on any thread of the pool). It matters twice.
+/// To SQLite, whose work is synchronous and runs on the writer's thread: each batch allocates its connection's large
+/// page cache with the C allocator, which serves each thread from an arena of its own, so a writer that moved between
+/// pool threads left a freed cache behind in each arena it had used, and the process's memory grew with the arenas.
+/// And to the requests: a catch-up parses and writes without pause, and on threads of its own it takes none of the
+/// pool's threads from them, and can run below them (<see cref="ThreadNice"/>).
 /// </summary>
-internal sealed class WriterThread : TaskScheduler, IDisposable
+internal sealed class IngestionThread : TaskScheduler, IDisposable
 {
     private readonly BlockingCollection<Task> _tasks = [];
     private readonly Thread _thread;
+    private readonly int _nice;
 
-    public WriterThread(string name)
+    /// <param name="name">The thread's name, as a debugger and <c>top -H</c> show it.</param>
+    /// <param name="nice">How far below the requests' threads the operating system schedules it: this much added to the nice value (Linux).</param>
+    public IngestionThread(string name, int nice)
     {
+        _nice = nice;
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -54,6 +60,7 @@ internal sealed class WriterThread : TaskScheduler, IDisposable
 
     private void Run()
     {
+        ThreadNice.Lower(_nice);
         foreach (var task in _tasks.GetConsumingEnumerable())
         {
             TryExecuteTask(task);
