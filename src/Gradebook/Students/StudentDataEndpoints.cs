@@ -5,6 +5,7 @@ using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
@@ -69,6 +70,13 @@ internal static class StudentDataEndpoints
         }
 
         var zip = format == "zip" || (format is null && WantsZip(context.Request));
+        if (zip && context.Features.Get<IHttpBodyControlFeature>() is { } body)
+        {
+            // ZipArchive writes some of an entry synchronously even when created with CreateAsync; for this one rare
+            // request a blocked thread is the lesser cost than holding the whole ZIP in memory.
+            body.AllowSynchronousIO = true;
+        }
+
         var fileName = string.Create(CultureInfo.InvariantCulture, $"student-export.{(zip ? "zip" : "json")}");
         return zip
             ? TypedResults.Stream(body => data.ExportZipAsync(id, body, context.RequestAborted), ZipMediaType, fileName)
