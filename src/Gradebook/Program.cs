@@ -85,6 +85,7 @@ if (!emulatorOnly)
     builder.Services.AddGradebookAuth(builder.Configuration);
     builder.Services.AddLive(builder.Configuration);
     builder.Services.AddDashboard();
+    builder.Services.AddStudentData();
     builder.Services.AddReadCache(provider => provider.GetRequiredService<DataVersionSource>().CurrentAsync);
 }
 else
@@ -151,6 +152,7 @@ else
     // Created once the export listens, so every feed's counters are there at zero from start-up on.
     app.Services.GetRequiredService<FeedMetrics>();
     routes.MapIngestion();
+    routes.MapStudentData();
     routes.MapStudents();
     routes.MapExams();
     routes.MapImports();

@@ -15,7 +15,10 @@ internal static class Scopes
     /// <summary>Ingestion state, rejected events and metrics.</summary>
     public const string OperationsRead = "operations:read";
 
-    public static readonly IReadOnlyList<string> All = [ScoresRead, ScoresImport, OperationsRead];
+    /// <summary>A student's data on request: exporting and erasing it, and reading the trail of erasures.</summary>
+    public const string StudentsAdmin = "students:admin";
+
+    public static readonly IReadOnlyList<string> All = [ScoresRead, ScoresImport, OperationsRead, StudentsAdmin];
 
     public static IEnumerable<string> Parse(string? scopes) =>
         (scopes ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

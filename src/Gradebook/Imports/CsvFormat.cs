@@ -84,6 +84,43 @@ internal sealed class CsvFormat : IDocumentFormat
         return rejection is null;
     }
 
+    public byte[] Without(byte[] document, string studentNumber)
+    {
+        var options = new CsvReaderOptions { HasHeader = false, MalformedData = CsvMalformedDataHandling.Throw, SkipEmptyLines = true };
+        using var csv = CsvReader.Create(document, options);
+        using var output = new MemoryStream();
+        using (var writer = CsvWriter.Create(output, new CsvWriterOptions(), leaveOpen: true))
+        {
+            int? column = null;
+            while (csv.Read())
+            {
+                var fields = new string[csv.FieldCount];
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    fields[i] = csv.GetString(i);
+                }
+
+                if (column is null)
+                {
+                    column = Array.FindIndex(fields, f => f.Trim().Equals("student-number", StringComparison.OrdinalIgnoreCase));
+                }
+                else if (column < fields.Length && fields[column.Value].Trim() == studentNumber)
+                {
+                    continue;
+                }
+
+                foreach (var field in fields)
+                {
+                    writer.WriteField(field);
+                }
+
+                writer.EndRecord();
+            }
+        }
+
+        return output.ToArray();
+    }
+
     private static List<(int Line, string[] Fields)> Rows(byte[] document)
     {
         // The reader would decode invalid UTF-8 to replacement characters; a student id must not change on the way in.

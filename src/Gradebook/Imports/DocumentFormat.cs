@@ -1,4 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
 using Microsoft.Net.Http.Headers;
 
 namespace Gradebook.Imports;
@@ -18,6 +21,13 @@ internal interface IDocumentFormat
     string Name { get; }
 
     bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection);
+
+    /// <summary>
+    /// The document in this format without the sheets of <paramref name="studentNumber"/> (a student's erasure), every
+    /// other sheet as it was and in its order, so that reading it gives the other sheets exactly; for a document this
+    /// format reads.
+    /// </summary>
+    byte[] Without(byte[] document, string studentNumber);
 }
 
 /// <summary>The formats Gradebook imports; the first is the one a document recorded without a media type was sent in.</summary>
@@ -47,4 +57,26 @@ internal sealed class MarkrFormat : IDocumentFormat
 
     public bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection) =>
         MarkrReader.TryRead(document, out sheets, out rejection);
+
+    public byte[] Without(byte[] document, string studentNumber)
+    {
+        // Read as MarkrReader reads (no DTD, nothing external) and written back with everything else as it was.
+        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+        XDocument xml;
+        using (var reader = XmlReader.Create(new MemoryStream(document, writable: false), settings))
+        {
+            xml = XDocument.Load(reader, LoadOptions.PreserveWhitespace);
+        }
+
+        xml.Root?.Elements(MarkrReader.ResultElement)
+            .Where(result => result.Elements("student-number").Any(n => n.Value.Trim() == studentNumber))
+            .Remove();
+        using var output = new MemoryStream();
+        using (var writer = XmlWriter.Create(output, new XmlWriterSettings { Encoding = new UTF8Encoding(false), OmitXmlDeclaration = xml.Declaration is null }))
+        {
+            xml.Save(writer);
+        }
+
+        return output.ToArray();
+    }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Gradebook.Imports;
 
@@ -60,6 +62,27 @@ internal sealed class JsonFormat : IDocumentFormat
             return rejection is null;
         }
     }
+
+    public byte[] Without(byte[] document, string studentNumber)
+    {
+        var sheets = JsonNode.Parse(document, documentOptions: Options)!.AsArray();
+        foreach (var sheet in sheets.Where(s => s is JsonObject o && o["studentNumber"] is JsonValue id && Text(id) == studentNumber).ToList())
+        {
+            sheets.Remove(sheet);
+        }
+
+        using var output = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            sheets.WriteTo(writer);
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>A student number as <see cref="Fields"/> reads it: a string trimmed, a number as written.</summary>
+    private static string Text(JsonValue value) =>
+        value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>().Trim() : value.ToJsonString();
 
     private static SheetFields Fields(JsonElement sheet, List<string> problems)
     {

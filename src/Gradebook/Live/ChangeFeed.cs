@@ -28,6 +28,9 @@ internal sealed partial class ChangeFeed(
     private long _tail = -1;
     private int _clients;
 
+    /// <summary>How many erasures the window has seen; -1 before it reads the count.</summary>
+    private long _erasures = -1;
+
     /// <summary>Completes when the next changes arrive: take it before reading, so none can slip between the read and the wait.</summary>
     public Task NextChange
     {
@@ -101,6 +104,11 @@ internal sealed partial class ChangeFeed(
         var nextTrim = time.GetUtcNow();
         var retry = new ReconnectPolicy(_options.PollInterval, TimeSpan.FromSeconds(30), new Random());
         var failures = 0;
+
+        // An erasure on this instance drops the window at once, before any client can be served from it; one on another
+        // instance, at the next read, when the count of erasures moves: the window never replays an erased change.
+        store.Erased += DropWindow;
+        stoppingToken.Register(() => store.Erased -= DropWindow);
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = _options.PollInterval;
@@ -132,6 +140,16 @@ internal sealed partial class ChangeFeed(
                     lock (_gate)
                     {
                         _floor = _tail = last;
+                    }
+                }
+
+                if (_tail >= 0)
+                {
+                    var erasures = await store.ErasureCountAsync(stoppingToken);
+                    var seen = Interlocked.Exchange(ref _erasures, erasures);
+                    if (seen >= 0 && seen != erasures)
+                    {
+                        DropWindow();
                     }
                 }
 
@@ -192,6 +210,12 @@ internal sealed partial class ChangeFeed(
         TaskCompletionSource woken;
         lock (_gate)
         {
+            // Dropped while these were read (an erasure): they may hold erased changes, and the next read starts again.
+            if (_tail < 0)
+            {
+                return;
+            }
+
             _window.AddRange(changes);
             _tail = changes[^1].Id;
 

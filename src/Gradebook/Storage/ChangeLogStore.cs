@@ -5,6 +5,20 @@ namespace Gradebook.Storage;
 /// <summary>The change log's reads and its trimming: what <c>GET /scores/live</c> serves, from the store.</summary>
 internal sealed class ChangeLogStore(StoreEngine engine)
 {
+    /// <summary>Raised once a student's erasure has committed on this instance: their changes are gone from the log.</summary>
+    public event Action? Erased;
+
+    /// <summary>Tells this instance's readers of the log that changes were erased from it.</summary>
+    public void AnnounceErasure() => Erased?.Invoke();
+
+    /// <summary>How many erasures there have been, on any instance: when it moves, changes were erased from the log.</summary>
+    public async Task<long> ErasureCountAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await engine.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition(engine.Text(Sql.ErasureCount), cancellationToken: cancellationToken));
+    }
+
     /// <summary>The newest change's id, 0 when the log is empty.</summary>
     public async Task<long> LastIdAsync(CancellationToken cancellationToken)
     {

@@ -86,7 +86,9 @@ internal sealed class ImportStore(StoreEngine engine, BatchWriter writer)
         {
             await engine.ExecuteAsync(connection, transaction, Sql.CreateSheetStaging, null, cancellationToken);
             await engine.ExecuteAsync(connection, transaction, Sql.StageSheets, SheetRows.Of(sheets), cancellationToken);
-            await engine.ExecuteAsync(connection, transaction, Sql.MergeSheets, new { import_id = importId }, cancellationToken);
+            await engine.ExecuteAsync(connection, transaction, Sql.MergeSheets, null, cancellationToken);
+            await engine.ExecuteAsync(connection, transaction, Sql.TakeOutSheets, null, cancellationToken);
+            await engine.ExecuteAsync(connection, transaction, Sql.KeepSheets, new { import_id = importId }, cancellationToken);
         }
     }
 

@@ -68,6 +68,29 @@ internal static class RawBatch
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>A row's events without those at <paramref name="positions"/>, as the JSON text of the row (an erasure).</summary>
+    public static string Without(string events, IReadOnlySet<int> positions)
+    {
+        using var document = JsonDocument.Parse(events);
+        var buffer = new ArrayBufferWriter<byte>(events.Length);
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            writer.WriteStartArray();
+            var position = 0;
+            foreach (var e in document.RootElement.EnumerateArray())
+            {
+                if (!positions.Contains(position++))
+                {
+                    e.WriteTo(writer);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>The events' outcomes, one letter each, in the events' order.</summary>
     public static string Outcomes(IEnumerable<EventOutcome> outcomes) => string.Concat(outcomes.Select(o => OutcomeCounts.Name(o)[0]));
 

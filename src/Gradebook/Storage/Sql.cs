@@ -77,6 +77,8 @@ internal static partial class Sql
     /// <summary>Each engine's own: a document's answered sheets staged from two JSON arrays (<see cref="SheetRows"/>).</summary>
     public static readonly SqlFile StageSheets = new("writes/stage_sheets.sql");
     public static readonly SqlFile MergeSheets = new("writes/merge_sheets.sql");
+    public static readonly SqlFile TakeOutSheets = new("writes/take_out_sheets.sql");
+    public static readonly SqlFile KeepSheets = new("writes/keep_sheets.sql");
     public static readonly SqlFile ResetDerived = new("writes/reset_derived.sql");
     public static readonly SqlFile InsertRawBatch = new("writes/insert_raw_batch.sql");
     public static readonly SqlFile ReplaceBatchOutcomes = new("writes/replace_batch_outcomes.sql");
@@ -105,6 +107,36 @@ internal static partial class Sql
 
     /// <summary>Gives every staged student a row, and so its number, before the merge; on PostgreSQL also locks them.</summary>
     public static readonly SqlFile LockStudents = new("writes/lock_students.sql");
+
+    public static readonly SqlFile StudentKnown = new("queries/student_known.sql");
+    public static readonly SqlFile StudentDataResults = new("queries/student_data_results.sql");
+    public static readonly SqlFile StudentDataNames = new("queries/student_data_names.sql");
+    public static readonly SqlFile StudentDataAnswers = new("queries/student_data_answers.sql");
+    public static readonly SqlFile StudentDataChanges = new("queries/student_data_changes.sql");
+
+    /// <summary>Each engine's own: the raw batches whose text holds a student's id.</summary>
+    public static readonly SqlFile StudentBatches = new("queries/student_batches.sql");
+
+    /// <summary>Each engine's own: the imported documents whose bytes hold a student's id.</summary>
+    public static readonly SqlFile StudentDocuments = new("queries/student_documents.sql");
+    public static readonly SqlFile StudentRows = new("queries/student_rows.sql");
+    public static readonly SqlFile ErasureKey = new("queries/erasure_key.sql");
+    public static readonly SqlFile ListErasures = new("queries/list_erasures.sql");
+    public static readonly SqlFile ErasureCount = new("queries/erasure_count.sql");
+
+    /// <summary>Each engine's own: the erased student's number, and on PostgreSQL the student's row lock.</summary>
+    public static readonly SqlFile LockStudent = new("writes/lock_student.sql");
+    public static readonly SqlFile BeginErasure = new("writes/begin_erasure.sql");
+    public static readonly SqlFile EraseStudent = new("writes/erase_student.sql");
+    public static readonly SqlFile RewriteRawBatch = new("writes/rewrite_raw_batch.sql");
+    public static readonly SqlFile DeleteRawBatch = new("writes/delete_raw_batch.sql");
+    public static readonly SqlFile DeleteRejection = new("writes/delete_rejection.sql");
+    public static readonly SqlFile MoveRejection = new("writes/move_rejection.sql");
+    public static readonly SqlFile UncountFeed = new("writes/uncount_feed.sql");
+    public static readonly SqlFile RewriteImport = new("writes/rewrite_import.sql");
+    public static readonly SqlFile DeleteImport = new("writes/delete_import.sql");
+    public static readonly SqlFile MoveSheet = new("writes/move_sheet.sql");
+    public static readonly SqlFile RecordErasure = new("writes/record_erasure.sql");
 
     private static readonly ConcurrentDictionary<string, string?> Cache = new();
 

@@ -133,6 +133,10 @@ internal sealed class SqliteEngine : StoreEngine
     public override Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
         Task.CompletedTask; // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is already ours.
 
+    // DEFERRED: the first read takes a snapshot of the write-ahead log and no lock that would stop a writer.
+    public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
+
     public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // FULL: a committed batch survives a power cut. Staging tables live in memory. Checkpointing every 10,000 pages

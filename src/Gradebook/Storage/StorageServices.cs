@@ -39,6 +39,7 @@ internal static class StorageServices
         services.AddSingleton<RebuildStore>();
         services.AddSingleton<FleetStore>();
         services.AddSingleton<ChangeLogStore>();
+        services.AddSingleton<StudentDataStore>();
         return services;
     }
 }

@@ -25,6 +25,12 @@ internal abstract class StoreEngine(SqlDialect dialect)
     /// <summary>Begins a write transaction (engine-specific isolation and durability settings).</summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Begins a read-only transaction whose reads all see one snapshot, taking no write lock: a long read (a student's
+    /// export) sees one moment of the store while writers go on.
+    /// </summary>
+    public abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
     /// <summary>Inserts the rows of a batch's raw record through the engine's bulk path, and returns their ids in the same order.</summary>
     public abstract Task<List<long>> InsertRawRowsAsync(
         DbConnection connection, DbTransaction transaction, string source, IEnumerable<RawRow> rows, CancellationToken cancellationToken);

@@ -251,3 +251,103 @@ internal sealed record SheetRow
 
     public required double C { get; init; }
 }
+
+/// <summary>A row of <c>student_data_results.sql</c>: one of a student's results beside the student's aggregate.</summary>
+internal sealed record StudentDataResultRow
+{
+    public required long ExamCount { get; init; }
+
+    public required double ScoreSum { get; init; }
+
+    public required long Exam { get; init; }
+
+    public required double Obtained { get; init; }
+
+    public required double Available { get; init; }
+
+    public required double Score { get; init; }
+}
+
+/// <summary>A row of <c>student_data_names.sql</c>: a name as received ('' for a part left out) and the document that first gave it.</summary>
+internal sealed record StudentDataNameRow
+{
+    public required string FirstName { get; init; }
+
+    public required string LastName { get; init; }
+
+    public required long FirstImport { get; init; }
+}
+
+/// <summary>A row of <c>student_data_answers.sql</c>: one answer of a kept sheet, with the sheet's fields.</summary>
+internal sealed record StudentDataAnswerRow
+{
+    public required long Exam { get; init; }
+
+    public required double Obtained { get; init; }
+
+    public required double Total { get; init; }
+
+    public string? ScannedOn { get; init; }
+
+    public required long ImportId { get; init; }
+
+    public required long Position { get; init; }
+
+    public required string Question { get; init; }
+
+    public required string Choice { get; init; }
+
+    public required double Awarded { get; init; }
+
+    public required double Available { get; init; }
+}
+
+/// <summary>A row of <c>student_documents.sql</c>: an imported document with its record.</summary>
+internal sealed record StudentDocumentRow
+{
+    public required long Id { get; init; }
+
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    public required string MediaType { get; init; }
+
+    public required string Outcome { get; init; }
+
+    public string? Reason { get; init; }
+
+    public int? ResultCount { get; init; }
+
+    public string? Client { get; init; }
+
+    public required byte[] Document { get; init; }
+}
+
+/// <summary>The row of <c>student_rows.sql</c>: how many rows of each derived table hold the student.</summary>
+internal sealed record StudentRowCounts
+{
+    public required long Students { get; init; }
+
+    public required long Results { get; init; }
+
+    public required long StudentNames { get; init; }
+
+    public required long AnswerSheets { get; init; }
+
+    public required long Answers { get; init; }
+
+    public required long ResultChangesLog { get; init; }
+}
+
+/// <summary>A row of <c>list_erasures.sql</c>: one audit entry of an erasure.</summary>
+internal sealed record ErasureRow
+{
+    public required long Id { get; init; }
+
+    public required DateTimeOffset ErasedAt { get; init; }
+
+    public required string Actor { get; init; }
+
+    public required string StudentHash { get; init; }
+
+    public required string Counts { get; init; }
+}

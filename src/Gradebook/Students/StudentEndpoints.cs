@@ -94,7 +94,7 @@ internal static class StudentEndpoints
     /// The student id exactly as the client encoded it. The server leaves <c>%2F</c> undecoded in the path, so an id
     /// containing '/' is recovered from the raw request target; the catch-all route also takes it unencoded.
     /// </summary>
-    private static string? ExactId(HttpContext context, string routeValue)
+    internal static string? ExactId(HttpContext context, string routeValue)
     {
         var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (target is null || !target.StartsWith(Prefix, StringComparison.Ordinal))

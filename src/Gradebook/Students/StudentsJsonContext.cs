@@ -8,4 +8,7 @@ namespace Gradebook.Students;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Page<StudentSummary>))]
 [JsonSerializable(typeof(StudentDetails))]
+[JsonSerializable(typeof(ErasureReport))]
+[JsonSerializable(typeof(Page<ErasureEntry>))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, long>))]
 internal sealed partial class StudentsJsonContext : JsonSerializerContext;

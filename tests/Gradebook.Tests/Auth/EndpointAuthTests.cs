@@ -19,7 +19,7 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
     /// </summary>
     private static readonly HashSet<string> Open = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/scores", "/error/{status:int}"];
 
-    private static readonly string[] KnownScopes = ["scores:read", "scores:import", "operations:read"];
+    private static readonly string[] KnownScopes = ["scores:read", "scores:import", "operations:read", "students:admin"];
 
     [Fact]
     public async Task Every_endpoint_answers_401_401_403_and_passes_by_its_scope()

@@ -31,6 +31,7 @@ public sealed class SecuredApp : IAsyncLifetime
         ["scanner-1"] = "scores:import",
         ["operator"] = "operations:read",
         ["admin"] = "scores:read scores:import operations:read",
+        ["registrar"] = "students:admin",
     };
 
     public IReadOnlyDictionary<string, string> Keys { get; } = KeyScopes.ToDictionary(k => k.Key, _ => NewKey());

@@ -56,4 +56,40 @@ public sealed class PostgresLiveTests(PostgresServer server)
         Assert.Equal(Writers * Batches * PerBatch, events.Select(e => (e.StudentId, e.Exam)).Distinct().Count());
         Assert.Equal(events.Select(e => e.Id).Order(), events.Select(e => e.Id));
     }
+
+    [PostgresFact]
+    public async Task An_instance_forgets_the_live_changes_of_a_student_another_instance_erased()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "Postgres",
+            ["ConnectionStrings:Gradebook"] = await server.CreateDatabaseAsync(),
+            ["Live:PollInterval"] = "00:00:00.020",
+            ["Live:HeartbeatInterval"] = "00:00:01",
+        };
+        await using var eraser = new ApiHost(settings);
+        await using var reader = new ApiHost(settings);
+        await eraser.InitializeAsync();
+        await reader.InitializeAsync();
+
+        // A client of the reader keeps its window of changes alive, holding the student's change.
+        await using var watching = await LiveClient.ConnectAsync(reader.Client, "?exam=77");
+        await Scores.WriteAsync(eraser.Store, ("pia", 77, 0.5));
+        await Scores.WriteAsync(eraser.Store, ("olaf", 77, 0.25));
+        var seen = await watching.ReadAsync(2);
+        Assert.Equal(["pia", "olaf"], seen.Select(e => e.StudentId));
+
+        using var erased = await eraser.Client.DeleteAsync(new Uri("/students/pia", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, erased.StatusCode);
+
+        // The reader's read that takes the first of these may have begun before the erasure; any read after it sees the
+        // erasure: once the watching client has the second, the reader has read the log since the erasure.
+        await Scores.WriteAsync(eraser.Store, ("olga", 77, 0.75));
+        Assert.Equal(["olga"], (await watching.ReadAsync(1)).Select(e => e.StudentId));
+        await Scores.WriteAsync(eraser.Store, ("otto", 77, 1.0));
+        Assert.Equal(["otto"], (await watching.ReadAsync(1)).Select(e => e.StudentId));
+
+        await using var resumed = await LiveClient.ConnectAsync(reader.Client, "?exam=77", lastEventId: seen[0].Id - 1);
+        Assert.Equal(["olaf", "olga", "otto"], (await resumed.ReadAsync(3)).Select(e => e.StudentId));
+    }
 }

@@ -7,6 +7,7 @@ using Gradebook.Rebuild;
 using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gradebook.Tests.Support;
 
@@ -82,6 +83,9 @@ internal sealed class StoreHarness : IAsyncDisposable
     public Task<long> RecordRejectedImportAsync(
         DateTimeOffset receivedAt, string client, byte[] document, string reason, int? resultCount, CancellationToken cancellationToken) =>
         Imports.RecordRejectedAsync(receivedAt, client, document, DocumentFormats.Markr.MediaType, reason, resultCount, cancellationToken);
+
+    /// <summary>A student's data on request over this store, as the host composes it.</summary>
+    public StudentData StudentData => new(new StudentDataStore(Engine, Writer, new ChangeLogStore(Engine)), TimeProvider.System, NullLogger<StudentData>.Instance);
 
     public Task<RebuildReport> RebuildAsync(CancellationToken cancellationToken) =>
         new Rebuilder(new RebuildStore(Engine, Writer, Imports)).RunAsync(cancellationToken);
