@@ -74,7 +74,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 builder.Services.AddEmulator(builder.Configuration);
 if (!emulatorOnly)
 {
-    builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<HeadRequests.OmitFromDocument>());
+    builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer<HeadRequests.OmitFromDocument>().AddDocumentTransformer<ApiDocument>());
     builder.Services.AddGradebookStore(builder.Configuration);
     builder.Services.AddIngestion(builder.Configuration);
     builder.Services.AddFleet(builder.Configuration);
