@@ -36,7 +36,8 @@ public static class Npm
         Start("node", workingDirectory, arguments)
         ?? throw new InvalidOperationException($"node {string.Join(' ', arguments)} did not finish within {Timeout.TotalSeconds:0} s.");
 
-    private static (string?, string?) RunProgram(string program, string workingDirectory, string[] arguments)
+    /// <summary>Runs <paramref name="program"/>; what it printed, or why it could not run or failed.</summary>
+    public static (string? Output, string? Problem) RunProgram(string program, string workingDirectory, params string[] arguments)
     {
         var command = $"{Path.GetFileNameWithoutExtension(program)} {string.Join(' ', arguments)}";
         try

@@ -10,6 +10,8 @@ public static class RedoclyCli
 {
     public const string Version = "2.77.0";
 
+    private static readonly System.Version MinimumNode = new(20, 19);
+
     private static readonly Lazy<string?> Problem = new(Install);
 
     private static string InstallDirectory { get; } = Path.Combine(Npm.CacheDirectory, $"redocly-cli-{Version}");
@@ -41,12 +43,19 @@ public static class RedoclyCli
     /// <summary>Installs into a staging directory and moves it into place whole, so concurrent runs never see half of it.</summary>
     private static string? Install()
     {
+        Directory.CreateDirectory(Npm.CacheDirectory);
+        // Its package asks for Node.js 20.19 or later (Debian 12's own is 18); npm would install it on an older one all the same.
+        var (nodeVersion, nodeProblem) = Npm.RunProgram("node", Npm.CacheDirectory, "--version");
+        if (nodeProblem is not null || !System.Version.TryParse(nodeVersion?.Trim().TrimStart('v'), out var node) || node < MinimumNode)
+        {
+            return nodeProblem ?? $"Redocly CLI {Version} needs Node.js {MinimumNode} or later, and node is {nodeVersion?.Trim()}.";
+        }
+
         if (File.Exists(Script))
         {
             return null;
         }
 
-        Directory.CreateDirectory(Npm.CacheDirectory);
         var staging = Directory.CreateTempSubdirectory("gradebook-redocly-cli-").FullName;
         try
         {
