@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Reflection;
+using System.Text.Json.Nodes;
 using CsvHelper;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace Gradebook.Api;
 
@@ -14,7 +14,7 @@ namespace Gradebook.Api;
 /// <param name="notFound">The 404's detail when there are no rows (a single resource), or null when none is fine (a list).</param>
 internal sealed class CsvResult(
     string fileName, string[] header, Func<CancellationToken, IAsyncEnumerable<string[]>> records, string? notFound = null)
-    : IResult, IEndpointMetadataProvider
+    : IResult
 {
     public const string MediaType = "text/csv";
 
@@ -75,15 +75,38 @@ internal sealed class CsvResult(
 
         await csv.FlushAsync(cancellationToken);
     }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, null, [MediaType]));
 }
 
 internal static class CsvResultExtensions
 {
-    /// <summary>Marks a read that answers JSON or CSV: a <c>?format=</c> it does not serve is a 400 naming the formats.</summary>
+    private const string FormatSchema = "AnswerFormat";
+
+    /// <summary>
+    /// Marks a read that answers JSON or CSV: a <c>?format=</c> it does not serve is a 400 naming the formats. The
+    /// OpenAPI document lists <c>format</c> and, beside the JSON answer its <c>Ok</c> declares, the CSV one.
+    /// </summary>
     public static RouteHandlerBuilder AnswersJsonOrCsv(this RouteHandlerBuilder builder) =>
-        builder.AddEndpointFilter(async (context, next) =>
-            CsvResult.FormatProblem(context.HttpContext.Request) is { } problem ? Problems.Invalid("format", problem) : await next(context));
+        builder
+            .AddEndpointFilter(async (context, next) =>
+                CsvResult.FormatProblem(context.HttpContext.Request) is { } problem ? Problems.Invalid("format", problem) : await next(context))
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                // One named schema for every read, so a generated client has one type for it, not one per operation.
+                context.Document!.AddComponent(
+                    FormatSchema, new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. CsvResult.Formats.Select(f => (JsonNode)f)] });
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "format",
+                    In = ParameterLocation.Query,
+                    Description = "The answer's format (CSV also when Accept asks for text/csv); JSON without it.",
+                    Schema = new OpenApiSchemaReference(FormatSchema, context.Document),
+                });
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content is { } content)
+                {
+                    content[CsvResult.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
+
+                return Task.CompletedTask;
+            });
 }

@@ -22,9 +22,8 @@ internal static partial class ApiKeys
     /// <c>dotnet run -- new-api-key [name]</c>: prints a new key with its hash and the settings that admit it.
     /// Nothing is stored: the key is shown once, to be handed to its client.
     /// </summary>
-    public static int RunNewKeyCommand(string[] args)
+    public static int RunNewKeyCommand(string name)
     {
-        var name = args.FirstOrDefault() ?? "client";
         if (!IsValidName(name))
         {
             Console.Error.WriteLine($"A key's name is 1 to 64 letters, digits, '.', '-' or '_' (and not '{Clients.Anonymous}'), got '{name}'.");

@@ -37,6 +37,8 @@ internal static class OpenApiSecurity
                 .Select(a => a.Policy).OfType<string>().Where(Scopes.All.Contains).Distinct().ToList();
             if (scopes.Count == 0)
             {
+                // An empty list says the operation is open, where no list at all would leave it unsaid.
+                operation.Security = [];
                 return Task.CompletedTask;
             }
 

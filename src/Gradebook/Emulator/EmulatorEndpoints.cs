@@ -15,7 +15,8 @@ internal static partial class EmulatorEndpoints
             .WithName("streamEmulatedScores")
             .WithTags("Emulator")
             .WithSummary("The emulated live score feed (Server-Sent Events).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces<string>(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return routes;
     }
 

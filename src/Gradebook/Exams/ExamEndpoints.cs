@@ -23,18 +23,21 @@ internal static class ExamEndpoints
 
         group.MapGet("/{exam}", GetExam)
             .WithName("getExam")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One exam's results, in student id order, with their average and distribution.")
             .CachedByVersionOf(ExamVersions.Of("exam"))
             .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}/questions", GetQuestions)
             .WithName("getExamQuestions")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One exam's item analysis over its students' kept answer sheets: each question's facility, discrimination, keyed and given choices, and the test's reliability.")
             .CachedByVersionOf(ExamVersions.Of("exam"))
             .AnswersJsonOrCsv();
 
         group.MapGet("/{exam}/students/{studentId}/answers", GetStudentAnswers)
             .WithName("getStudentAnswers")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One student's kept answer sheet in an exam, marked against the choices that earned marks, with the student's percentile.")
             .CachedByVersionOf(ExamVersions.Of("exam"));
 

@@ -15,6 +15,7 @@ internal static class ResultEndpoints
 
         group.MapGet("/{testId}/aggregate", GetAggregate)
             .WithName("getResultAggregate")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("How one test's results are spread, in percent of the marks available.")
             .CachedByVersionOf(ExamVersions.Of("testId"))
             .AnswersJsonOrCsv();

@@ -25,6 +25,8 @@ internal sealed class CsvFormat : IDocumentFormat
 
     public string Name => "CSV";
 
+    public string FileExtension => ".csv";
+
     public bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection)
     {
         sheets = null;

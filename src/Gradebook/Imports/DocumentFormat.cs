@@ -20,6 +20,9 @@ internal interface IDocumentFormat
     /// <summary>What the format is called in messages ("Markr", "CSV").</summary>
     string Name { get; }
 
+    /// <summary>The extension of a file in this format (".xml"), by which the <c>import</c> command picks it.</summary>
+    string FileExtension { get; }
+
     bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection);
 
     /// <summary>
@@ -43,6 +46,10 @@ internal static class DocumentFormats
             ? All.FirstOrDefault(f => parsed.MediaType.Equals(f.MediaType, StringComparison.OrdinalIgnoreCase))
             : null;
 
+    /// <summary>The format of a file by its extension (case aside); null for none Gradebook imports.</summary>
+    public static IDocumentFormat? ForFileName(string path) =>
+        All.FirstOrDefault(f => string.Equals(Path.GetExtension(path), f.FileExtension, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The format a document was recorded under.</summary>
     public static IDocumentFormat ForRecorded(string mediaType) =>
         All.FirstOrDefault(f => f.MediaType == mediaType) ?? throw new InvalidOperationException($"No import format reads '{mediaType}'.");
@@ -54,6 +61,8 @@ internal sealed class MarkrFormat : IDocumentFormat
     public string MediaType => "text/xml+markr";
 
     public string Name => "Markr";
+
+    public string FileExtension => ".xml";
 
     public bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection) =>
         MarkrReader.TryRead(document, out sheets, out rejection);

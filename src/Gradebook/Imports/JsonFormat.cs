@@ -19,6 +19,8 @@ internal sealed class JsonFormat : IDocumentFormat
 
     public string Name => "JSON";
 
+    public string FileExtension => ".json";
+
     public bool TryRead(byte[] document, [NotNullWhen(true)] out IReadOnlyList<ImportedSheet>? sheets, [NotNullWhen(false)] out ImportRejection? rejection)
     {
         sheets = null;

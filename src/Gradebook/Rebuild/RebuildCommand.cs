@@ -5,9 +5,9 @@ namespace Gradebook.Rebuild;
 /// <summary><c>dotnet run --project src/Gradebook -- rebuild</c>: re-derives everything from the raw records, then exits.</summary>
 internal static class RebuildCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] settings)
     {
-        var builder = Host.CreateApplicationBuilder(args);
+        var builder = CommandHost.CreateBuilder(settings);
         builder.Services.AddGradebookStore(builder.Configuration);
         builder.Services.AddSingleton<Rebuilder>();
         using var host = builder.Build();

@@ -26,6 +26,7 @@ internal static class StudentEndpoints
 
         group.MapGet("/{**studentId}", GetStudent)
             .WithName("getStudent")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("One student's results, in exam order, with their average.")
             .CachedByVersionOf(StudentVersionAsync)
             .AnswersJsonOrCsv();

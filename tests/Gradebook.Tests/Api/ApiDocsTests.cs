@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gradebook.Tests.Support;
 
 namespace Gradebook.Tests.Api;
@@ -52,5 +53,44 @@ public sealed class ApiDocsTests : IDisposable
         var students = document.RootElement.GetProperty("paths").GetProperty("/students");
         Assert.True(students.TryGetProperty("get", out _));
         Assert.False(students.TryGetProperty("head", out _));
+    }
+
+    [RedoclyFact]
+    public async Task The_openapi_document_lints_clean_under_redocly_recommended_rules()
+    {
+        var path = await SaveDocumentAsync(_ => { });
+
+        using var report = RedoclyCli.Lint(path);
+
+        Assert.Equal(RedoclyCli.Version, report.RootElement.GetProperty("version").GetString());
+        var totals = report.RootElement.GetProperty("totals");
+        var findings = report.RootElement.GetProperty("problems").EnumerateArray()
+            .Select(p => $"{p.GetProperty("severity")} {p.GetProperty("ruleId")} at {p.GetProperty("location")[0].GetProperty("pointer")}: {p.GetProperty("message")}");
+        Assert.True(
+            totals.GetProperty("errors").GetInt32() == 0 && totals.GetProperty("warnings").GetInt32() == 0,
+            $"Redocly CLI {RedoclyCli.Version} finds in /openapi/v1.json:\n{string.Join('\n', findings)}");
+    }
+
+    [RedoclyFact]
+    public async Task The_linter_reports_a_document_without_its_licence()
+    {
+        var path = await SaveDocumentAsync(document => document["info"]!.AsObject().Remove("license"));
+
+        using var report = RedoclyCli.Lint(path);
+
+        var problem = Assert.Single(report.RootElement.GetProperty("problems").EnumerateArray());
+        Assert.Equal("info-license", problem.GetProperty("ruleId").GetString());
+        Assert.Equal("warn", problem.GetProperty("severity").GetString());
+    }
+
+    /// <summary>The running app's document, changed by <paramref name="change"/>, in a file for the linter.</summary>
+    private async Task<string> SaveDocumentAsync(Action<JsonNode> change)
+    {
+        await using var factory = GradebookFactory.ApiOnly(_directory.SqliteConnectionString());
+        var document = JsonNode.Parse(await factory.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        change(document);
+        var path = Path.Combine(_directory.Path, "openapi.json");
+        await File.WriteAllTextAsync(path, document.ToJsonString());
+        return path;
     }
 }

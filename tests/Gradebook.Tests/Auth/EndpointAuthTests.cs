@@ -120,7 +120,8 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
         Assert.Equal("X-Api-Key", schemes.GetProperty("apiKey").GetProperty("name").GetString());
         var import = document.GetProperty("paths").GetProperty("/import").GetProperty("post").GetProperty("security");
         Assert.Equal("""[{"bearer":["scores:import"]},{"apiKey":["scores:import"]}]""", JsonSerializer.Serialize(import));
-        Assert.False(document.GetProperty("paths").GetProperty("/scores").GetProperty("get").TryGetProperty("security", out _));
+        // The emulator's feed is open, and says so with an empty list rather than by saying nothing.
+        Assert.Equal("[]", JsonSerializer.Serialize(document.GetProperty("paths").GetProperty("/scores").GetProperty("get").GetProperty("security")));
     }
 
     [Fact]

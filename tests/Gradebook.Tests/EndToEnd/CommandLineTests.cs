@@ -1,0 +1,201 @@
+using System.Text.RegularExpressions;
+using Gradebook.Storage;
+using Gradebook.Tests.Support;
+
+namespace Gradebook.Tests.EndToEnd;
+
+/// <summary>The command line as an operator uses it: real processes, each verb's help, success and failure exit codes.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private static readonly TimeSpan Exit = TimeSpan.FromSeconds(60);
+
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string Database => _directory.SqliteConnectionString();
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("migrate")]
+    [InlineData("rebuild")]
+    [InlineData("import")]
+    [InlineData("new-api-key")]
+    [InlineData("emulator")]
+    public async Task Each_command_has_help_with_its_exit_codes(string command)
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string>(), command, "--help");
+
+        Assert.Equal(0, await process.WaitForExitAsync(Exit));
+        Assert.Contains($"Gradebook {command}", process.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Exit codes: 0 done, 1 failed, 2 usage error.", process.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_help_lists_every_command()
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string>(), "--help");
+
+        Assert.Equal(0, await process.WaitForExitAsync(Exit));
+        foreach (var command in (string[])["serve", "migrate", "rebuild", "import <FILE>", "new-api-key <NAME>", "emulator"])
+        {
+            Assert.Contains($"  {command} ", process.StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_creates_the_schema_of_a_new_sqlite_file_from_a_command_line_setting()
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string>(), "migrate", $"--ConnectionStrings:Gradebook={Database}");
+
+        Assert.Equal(0, await process.WaitForExitAsync(Exit));
+        await using var store = new StoreHarness(new SqliteEngine(Database));
+        var applied = await store.AppliedMigrationsAsync(CancellationToken.None);
+        Assert.Equal($"Migrated: Sqlite, schema version {applied.Max()}.", process.StandardOutput.Trim());
+    }
+
+    [Fact]
+    public async Task Migrate_takes_a_setting_as_key_and_value_apart_too()
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string>(), "migrate", "--ConnectionStrings:Gradebook", Database);
+
+        Assert.Equal(0, await process.WaitForExitAsync(Exit));
+        Assert.StartsWith("Migrated: Sqlite", process.StandardOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_directory.Path, "gradebook.db")));
+    }
+
+    [Fact]
+    public async Task Migrate_fails_with_1_and_the_reason_when_the_database_cannot_be_opened()
+    {
+        var missing = Path.Combine(_directory.Path, "no", "such");
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = $"Data Source={Path.Combine(missing, "g.db")}" }, "migrate");
+
+        Assert.Equal(1, await process.WaitForExitAsync(Exit));
+        Assert.Contains($"Gradebook cannot migrate: The SQLite database '{Path.Combine(missing, "g.db")}' cannot be created", process.Output, StringComparison.Ordinal);
+        Assert.Empty(process.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Rebuild_fails_with_1_when_the_database_cannot_be_opened()
+    {
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = $"Data Source={Path.Combine(_directory.Path, "no", "g.db")}" }, "rebuild");
+
+        Assert.Equal(1, await process.WaitForExitAsync(Exit));
+        Assert.Contains("Gradebook cannot rebuild:", process.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("results.xml", null)]
+    [InlineData("results.csv", null)]
+    [InlineData("results.json", null)]
+    [InlineData("results.txt", "text/csv")]
+    public async Task Import_stores_a_document_in_any_format_and_prints_the_outcome(string fileName, string? contentType)
+    {
+        var format = contentType ?? Path.GetExtension(fileName);
+        var path = Path.Combine(_directory.Path, fileName);
+        await File.WriteAllTextAsync(path, format switch
+        {
+            ".xml" => Markr.Document(Markr.Result("ann", 7, 13, 20), Markr.Result("bob", 7, 10, 20)),
+            ".json" => """[{"studentNumber":"ann","testId":7,"summaryMarks":{"available":20,"obtained":13}},{"studentNumber":"bob","testId":7,"summaryMarks":{"available":20,"obtained":10}}]""",
+            _ => "student-number,test-id,marks-available,marks-obtained\nann,7,20,13\nbob,7,20,10\n",
+        });
+
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database },
+            contentType is null ? ["import", path] : ["import", path, "--content-type", contentType]);
+
+        Assert.Equal(0, await process.WaitForExitAsync(Exit));
+        Assert.Matches($@"^Import 1 of {Regex.Escape(path)} accepted: 2 results \((Markr|CSV|JSON)\)\.$", process.StandardOutput.Trim());
+        await using var store = new StoreHarness(new SqliteEngine(Database));
+        var exam = await store.GetExamAsync(7, CancellationToken.None);
+        Assert.NotNull(exam);
+        Assert.Equal(2, exam.Results.Count);
+    }
+
+    [Fact]
+    public async Task Import_of_a_rejected_document_exits_1_with_the_reason_on_stderr_and_records_it()
+    {
+        var path = Path.Combine(_directory.Path, "broken.xml");
+        await File.WriteAllTextAsync(path, "<mcq-test-results><mcq-test-result>");
+
+        using var process = GradebookProcess.Start(new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database }, "import", path);
+
+        Assert.Equal(1, await process.WaitForExitAsync(Exit));
+        Assert.Empty(process.StandardOutput);
+        Assert.Contains($"Import 1 of {path} rejected (malformed_xml): ", process.Output, StringComparison.Ordinal);
+        await using var store = new StoreHarness(new SqliteEngine(Database));
+        Assert.Null(await store.GetExamAsync(7, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData("results.txt", null, "Cannot tell the format of")]
+    [InlineData("results.xml", "text/plain", "Gradebook imports no 'text/plain'")]
+    public async Task Import_of_a_format_it_cannot_tell_is_a_usage_error(string fileName, string? contentType, string message)
+    {
+        var path = Path.Combine(_directory.Path, fileName);
+        await File.WriteAllTextAsync(path, Markr.Example);
+
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database },
+            contentType is null ? ["import", path] : ["import", path, "--content-type", contentType]);
+
+        Assert.Equal(2, await process.WaitForExitAsync(Exit));
+        Assert.Contains(message, process.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "gradebook.db")));
+    }
+
+    [Fact]
+    public async Task Import_without_a_file_is_a_usage_error_with_the_commands_help()
+    {
+        using var process = GradebookProcess.Start(new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database }, "import");
+
+        Assert.Equal(2, await process.WaitForExitAsync(Exit));
+        Assert.Contains("Required argument 'FILE' missing", process.Output, StringComparison.Ordinal);
+        Assert.Contains("Gradebook import <FILE>", process.Output, StringComparison.Ordinal);
+        Assert.Empty(process.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Import_of_a_file_that_is_not_there_fails_with_1()
+    {
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database }, "import", Path.Combine(_directory.Path, "absent.xml"));
+
+        Assert.Equal(1, await process.WaitForExitAsync(Exit));
+        Assert.Contains("Gradebook cannot import:", process.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_named_starts_the_service_as_no_command_does()
+    {
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database },
+            "serve", "--urls", "http://127.0.0.1:0", "--Feed:Enabled=false");
+
+        await Eventually.Until(() => Task.FromResult(process.Output), output => output.Contains("Application started", StringComparison.Ordinal) || process.HasExited);
+        Assert.Contains("Now listening on: http://127.0.0.1:", process.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await process.TerminateAsync(Exit));
+    }
+}
+
+/// <summary><c>migrate</c> on PostgreSQL.</summary>
+[Collection(PostgresServer.CollectionName)]
+public sealed class PostgresCommandLineTests(PostgresServer server)
+{
+    [PostgresFact]
+    public async Task Migrate_creates_the_schema_of_an_empty_postgres_database()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+
+        using var process = GradebookProcess.Start(
+            new Dictionary<string, string> { ["Storage__Provider"] = "Postgres", ["ConnectionStrings__Gradebook"] = connectionString }, "migrate");
+
+        Assert.Equal(0, await process.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        await using var store = new StoreHarness(new PostgresEngine(connectionString));
+        var applied = await store.AppliedMigrationsAsync(CancellationToken.None);
+        Assert.Equal($"Migrated: Postgres, schema version {applied.Max()}.", process.StandardOutput.Trim());
+    }
+}
