@@ -251,3 +251,11 @@ internal sealed record SheetRow
 
     public required double C { get; init; }
 }
+
+/// <summary>A row of <c>data_protection_keys.postgres.sql</c>: one key of the sign-in cookies' key ring, as XML.</summary>
+internal sealed record DataProtectionKeyRow
+{
+    public required string Name { get; init; }
+
+    public required string Xml { get; init; }
+}
