@@ -33,12 +33,16 @@ internal static partial class CrossSiteRequests
         await TypedResults.Problem(refusal, statusCode: StatusCodes.Status403Forbidden, title: "Cross-site request refused.").ExecuteAsync(context);
     });
 
-    /// <summary>The request's Origin when it is another site's (browsers send it with every POST and DELETE).</summary>
+    /// <summary>
+    /// The request's Origin when it is another site's (browsers send it with every POST and DELETE). An origin of
+    /// <c>null</c> says nothing either way (a browser sends it for the dashboard's own forms under the
+    /// <c>no-referrer</c> policy), so such a request is judged by its token alone.
+    /// </summary>
     private static string? ForeignOrigin(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
         var own = $"{context.Request.Scheme}://{context.Request.Host}";
-        return origin.Length > 0 && !origin.Equals(own, StringComparison.OrdinalIgnoreCase) ? origin : null;
+        return origin.Length > 0 && origin != "null" && !origin.Equals(own, StringComparison.OrdinalIgnoreCase) ? origin : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a cross-site {Method} to {Path} made with a dashboard session")]

@@ -351,7 +351,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         });
 
     /// <summary>Axe finds nothing serious or critical on the page; it is saved at each width, and checked again at each.</summary>
-    private static async Task CheckAndCaptureAsync(IPage page, string name)
+    internal static async Task CheckAndCaptureAsync(IPage page, string name)
     {
         foreach (var (viewport, width, height) in Viewports)
         {
