@@ -12,48 +12,30 @@ namespace Gradebook.Tests.Dashboard;
 /// </summary>
 public sealed class SignInBrowserTests : IAsyncLifetime
 {
-    private readonly string _key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-    private readonly Chromium _chromium = new();
-    private ApiHost _api = null!;
-    private IBrowserContext _context = null!;
+    private static readonly string Key = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
-    static SignInBrowserTests() => SetDefaultExpectTimeout(30_000);
+    private readonly BrowserHost _host = new(new Dictionary<string, string?>
+    {
+        ["Live:PollInterval"] = "00:00:00.020",
+        ["Auth:ApiKeys:teacher:Sha256"] = SecuredApp.Sha256(Key),
+        ["Auth:ApiKeys:teacher:Scopes"] = "scores:read",
+    });
 
     public async Task InitializeAsync()
     {
-        if (Chromium.SkipReason is not null)
+        await _host.InitializeAsync();
+        if (Chromium.SkipReason is null)
         {
-            return;
+            await Scores.WriteAsync(_host.Api.Store, ("Beth_Cronin", 10393, 0.6878397196487688), ("Julia.Effertz", 10393, 0.75));
         }
-
-        _api = new ApiHost(new Dictionary<string, string?>
-        {
-            ["Live:PollInterval"] = "00:00:00.020",
-            ["Auth:ApiKeys:teacher:Sha256"] = SecuredApp.Sha256(_key),
-            ["Auth:ApiKeys:teacher:Scopes"] = "scores:read",
-        });
-        await _api.InitializeAsync();
-        await Scores.WriteAsync(_api.Store, ("Beth_Cronin", 10393, 0.6878397196487688), ("Julia.Effertz", 10393, 0.75));
-        await _chromium.InitializeAsync();
-        _context = await _chromium.Browser.NewContextAsync(new() { BaseURL = _api.Client.BaseAddress!.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
     }
 
-    public async Task DisposeAsync()
-    {
-        if (Chromium.SkipReason is not null)
-        {
-            return;
-        }
-
-        await _context.DisposeAsync();
-        await _chromium.DisposeAsync();
-        await _api.DisposeAsync();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync();
 
     [BrowserFact]
     public async Task A_teacher_signs_in_with_a_key_uses_the_live_dashboard_and_signs_out()
     {
-        var page = await _context.NewPageAsync();
+        var page = await _host.Context.NewPageAsync();
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=%2F$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
@@ -64,7 +46,7 @@ public sealed class SignInBrowserTests : IAsyncLifetime
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not one Gradebook knows");
         await DashboardBrowserTests.CheckAndCaptureAsync(page, "signin-wrong-key");
 
-        await page.GetByLabel("API key").FillAsync(_key);
+        await page.GetByLabel("API key").FillAsync(Key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
         await Expect(page.Locator("[data-field='signed-in']")).ToHaveTextAsync("teacher");
@@ -72,7 +54,7 @@ public sealed class SignInBrowserTests : IAsyncLifetime
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
 
         // The live stream and the figures' polls carry the session cookie: a new result shows without a reload.
-        await Scores.WriteAsync(_api.Store, ("Newcomer", 10394, 0.5));
+        await Scores.WriteAsync(_host.Api.Store, ("Newcomer", 10394, 0.5));
         await Expect(page.Locator("[data-total='students']")).ToHaveTextAsync("3");
         await Expect(page.Locator("#ticker li").First).ToContainTextAsync("Newcomer");
         await DashboardBrowserTests.CheckAndCaptureAsync(page, "signed-in-overview");
