@@ -18,7 +18,7 @@ internal static partial class Sessions
 {
     public const string Scheme = "Session";
     public const string OidcScheme = "Oidc";
-    public const string CookieName = "gradebook_session";
+    public const string CookieName = "gradebook-session";
     public const string SignInPath = "/signin";
     public const string SignOutPath = "/signout";
 

@@ -10,7 +10,7 @@ namespace Gradebook.Tests.Support;
 /// </summary>
 internal sealed partial class SessionClient : IDisposable
 {
-    public const string SessionCookie = "gradebook_session";
+    public const string SessionCookie = "gradebook-session";
 
     public SessionClient(Uri address, bool followRedirects = false)
     {
