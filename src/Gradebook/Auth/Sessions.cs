@@ -172,6 +172,17 @@ internal static partial class Sessions
             options.Scope.Add(scope);
         }
 
+        // A refusal at the provider (access denied, a sign-in abandoned) is a page saying so, not a server error.
+        options.Events.OnRemoteFailure = context =>
+        {
+            var logger = Logger(context.HttpContext);
+            var reason = context.Failure?.Message ?? "no reason given";
+            LogProviderSignInFailed(logger, reason);
+            context.Response.Redirect($"{SignInPath}?failed=true");
+            context.HandleResponse();
+            return Task.CompletedTask;
+        };
+
         options.Events.OnTokenValidated = context =>
         {
             context.Principal = FromProvider(context.Principal!, oidc);
@@ -199,6 +210,9 @@ internal static partial class Sessions
 
     private static ILogger Logger(HttpContext context) =>
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Sessions).FullName!);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signing in at the identity provider did not succeed: {Reason}")]
+    private static partial void LogProviderSignInFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended the dashboard session of key {Client}: the key is no longer configured as it was")]
     private static partial void LogKeySessionEnded(ILogger logger, string client);

@@ -15,15 +15,19 @@ internal sealed class SignInModel : PageModel
 
     public bool SignedOut { get; private set; }
 
+    /// <summary>True when the provider sent the browser back without signing anyone in.</summary>
+    public bool Failed { get; private set; }
+
     public string? Error { get; private set; }
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet(bool signedOut)
+    public void OnGet(bool signedOut, bool failed)
     {
         UsesProvider = Sessions.UsesProvider(HttpContext);
         SignedOut = signedOut;
+        Failed = failed;
     }
 
     public IActionResult OnGetProvider() => Challenge(new AuthenticationProperties { RedirectUri = Back }, Sessions.OidcScheme);

@@ -93,6 +93,19 @@ public sealed class OidcSignInTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_at_the_provider_is_a_page_saying_so_not_a_server_error()
+    {
+        _provider.User = null;
+        using var browser = new SessionClient(_address, followRedirects: true);
+        using var page = await browser.PageAsync("/");
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("/signin", page.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains("did not succeed", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(browser.HasSession);
+    }
+
+    [Fact]
     public async Task A_session_that_has_expired_goes_back_to_the_provider()
     {
         using var browser = new SessionClient(_address, followRedirects: true);

@@ -38,8 +38,8 @@ internal sealed class IdentityProvider : IAsyncDisposable
 
     public Uri Address { get; }
 
-    /// <summary>Who the authorize endpoint signs in.</summary>
-    public TestUser User { get; set; } = new("t-1", "Ada Teacher", "teachers");
+    /// <summary>Who the authorize endpoint signs in; null refuses everyone (access denied).</summary>
+    public TestUser? User { get; set; } = new("t-1", "Ada Teacher", "teachers");
 
     /// <summary>The client's address, whose callback paths are the only redirect addresses accepted.</summary>
     public Uri? ClientAddress { get; set; }
@@ -122,7 +122,11 @@ internal sealed class IdentityProvider : IAsyncDisposable
     private IResult Authorize(HttpContext context)
     {
         var request = context.GetOpenIddictServerRequest()!;
-        var user = User;
+        if (User is not { } user)
+        {
+            return Results.Forbid(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, user.Subject).SetClaim(Claims.Name, user.Name).SetClaims("groups", [.. user.Groups]);
         identity.SetScopes(request.GetScopes());
