@@ -13,7 +13,6 @@ using Gradebook.Operations;
 using Gradebook.Rebuild;
 using Gradebook.Storage;
 using Gradebook.Students;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
@@ -79,15 +78,6 @@ public partial class Program
         // A start-up failure is reported below in one line; the host's own report of it would add a stack trace.
         var started = false;
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level >= LogLevel.Information && (started || level < LogLevel.Error));
-
-        // Gradebook protects nothing with data protection (no cookies, no posted forms; authentication and Razor Pages register
-        // it all the same), so its keys live in memory only, and the host does not make a key ring at start-up and store it,
-        // unencrypted and with a warning saying so, in the user's profile.
-        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
-        foreach (var warmUp in builder.Services.Where(d => d.ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService").ToList())
-        {
-            builder.Services.Remove(warmUp);
-        }
 
         WebApplication app;
         try

@@ -18,9 +18,11 @@ internal sealed class ApiKeyRing(IOptions<AuthOptions> options)
         .ToArray();
 
     /// <summary>The principal of the key whose hash matches, comparing every configured hash in constant time.</summary>
-    public ClaimsPrincipal? Find(string key)
+    public ClaimsPrincipal? Find(string key) => FindHash(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    /// <summary>The principal of the key with this SHA-256, if it is still configured: what a key's session is checked against.</summary>
+    public ClaimsPrincipal? FindHash(byte[] hash)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
         ClaimsPrincipal? found = null;
         foreach (var (candidate, principal) in _keys)
         {

@@ -12,11 +12,17 @@ internal sealed class AuthOptions
 
     public JwtOptions Jwt { get; set; } = new();
 
+    /// <summary>The identity provider the dashboard signs people in with; without one, its sign-in page takes an API key.</summary>
+    public OidcOptions Oidc { get; set; } = new();
+
+    /// <summary>The dashboard's cookie session.</summary>
+    public SessionOptions Session { get; set; } = new();
+
     /// <summary>True lets requests without credentials do everything, even on a non-loopback address.</summary>
     public bool AllowAnonymous { get; set; }
 
     /// <summary>True when any way to authenticate is configured.</summary>
-    public bool IsConfigured => ApiKeys.Count > 0 || Jwt.IsConfigured;
+    public bool IsConfigured => ApiKeys.Count > 0 || Jwt.IsConfigured || Oidc.IsConfigured;
 
     /// <summary>
     /// Requests without credentials are let in as the anonymous client: when asked, or when nothing is configured
@@ -54,6 +60,38 @@ internal sealed class JwtOptions
     public string? SigningKey { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority) || !string.IsNullOrWhiteSpace(SigningKey);
+}
+
+/// <summary>
+/// The dashboard's sign-in through an OpenID Connect provider (authorization code with PKCE): the provider's groups
+/// (or any claim named by <see cref="GroupsClaim"/>) are mapped to Gradebook's scopes by <see cref="Scopes"/>.
+/// </summary>
+internal sealed class OidcOptions
+{
+    /// <summary>The provider's URL; its <c>.well-known/openid-configuration</c> says where to send people.</summary>
+    public string? Authority { get; set; }
+
+    public string? ClientId { get; set; }
+
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The claim whose values are looked up in <see cref="Scopes"/>: <c>groups</c>, or <c>roles</c> for some providers.</summary>
+    public string GroupsClaim { get; set; } = "groups";
+
+    /// <summary>Space-separated OpenID Connect scopes asked of the provider besides <c>openid</c> and <c>profile</c>.</summary>
+    public string RequestScopes { get; set; } = "";
+
+    /// <summary>Gradebook's scopes (space-separated) for each group: <c>teachers</c> = <c>scores:read</c>.</summary>
+    public Dictionary<string, string> Scopes { get; set; } = [];
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Authority);
+}
+
+/// <summary>The dashboard's cookie session, which either way of signing in starts.</summary>
+internal sealed class SessionOptions
+{
+    /// <summary>How long a session lasts without a request; each request past half of it starts the time again.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromHours(8);
 }
 
 /// <summary>Requests per client per window (sections <c>RateLimits:Reads</c> and <c>RateLimits:Imports</c>).</summary>
@@ -94,10 +132,7 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
                 failures.Add($"Auth:ApiKeys:{client}:Sha256 must be 64 lowercase hex digits (the key's SHA-256; `new-api-key` prints it).");
             }
 
-            foreach (var scope in Scopes.Parse(key.Scopes).Where(s => !Scopes.All.Contains(s)))
-            {
-                failures.Add($"Auth:ApiKeys:{client}:Scopes has the unknown scope '{scope}'; the scopes are {string.Join(", ", Scopes.All)}.");
-            }
+            failures.AddRange(UnknownScopes($"Auth:ApiKeys:{client}:Scopes", key.Scopes));
         }
 
         var jwt = options.Jwt;
@@ -133,6 +168,12 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
             }
         }
 
+        failures.AddRange(OidcFailures(options.Oidc));
+        if (options.Session.Lifetime <= TimeSpan.Zero)
+        {
+            failures.Add($"Auth:Session:Lifetime must be longer than zero, got '{options.Session.Lifetime}'.");
+        }
+
         if (!options.IsConfigured && !options.AllowAnonymous && ListenAddresses(configuration).FirstOrDefault(a => IsAddress(a) && !IsLoopback(a)) is { } open)
         {
             failures.Add(
@@ -142,6 +183,34 @@ internal sealed class AuthOptionsValidator(IConfiguration configuration) : IVali
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static IEnumerable<string> OidcFailures(OidcOptions oidc)
+    {
+        if (!oidc.IsConfigured)
+        {
+            yield break;
+        }
+
+        if (string.IsNullOrWhiteSpace(oidc.ClientId) || string.IsNullOrWhiteSpace(oidc.ClientSecret))
+        {
+            yield return "Auth:Oidc:ClientId and Auth:Oidc:ClientSecret are required with Auth:Oidc:Authority (the provider gives both when Gradebook is registered with it).";
+        }
+
+        if (!(Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+            && (authority.Scheme == Uri.UriSchemeHttps || (authority.Scheme == Uri.UriSchemeHttp && authority.IsLoopback))))
+        {
+            yield return $"Auth:Oidc:Authority must be an absolute https URL (http only on loopback), got '{oidc.Authority}'.";
+        }
+
+        foreach (var failure in oidc.Scopes.SelectMany(g => UnknownScopes($"Auth:Oidc:Scopes:{g.Key}", g.Value)))
+        {
+            yield return failure;
+        }
+    }
+
+    private static IEnumerable<string> UnknownScopes(string setting, string scopes) =>
+        Scopes.Parse(scopes).Where(s => !Scopes.All.Contains(s))
+            .Select(scope => $"{setting} has the unknown scope '{scope}'; the scopes are {string.Join(", ", Scopes.All)}.");
 
     public static byte[]? SigningKeyBytes(string value)
     {

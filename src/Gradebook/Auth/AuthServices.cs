@@ -10,20 +10,25 @@ namespace Gradebook.Auth;
 
 internal static partial class AuthServices
 {
-    /// <summary>The default scheme: sends a JWT to the JWT bearer handler and anything else to the API key handler.</summary>
+    /// <summary>
+    /// The default scheme: sends a JWT to the JWT bearer handler, any other credential in a header to the API key
+    /// handler, and a browser (its session cookie, or a page asked for while credentials are required) to the session.
+    /// </summary>
     public const string Scheme = "Gradebook";
     public const string JwtScheme = "Jwt";
 
-    /// <summary>Registers authentication (API keys, JWTs), the scope policies, rate limits, CORS and the OpenAPI security schemes.</summary>
+    /// <summary>Registers authentication (API keys, JWTs, the dashboard's sessions and their key ring), the scope policies, rate limits, CORS and the OpenAPI security schemes.</summary>
     public static IServiceCollection AddGradebookAuth(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuthOptions>().Bind(configuration.GetSection(AuthOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddSingleton<ApiKeyRing>();
         services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "API key or JWT", o => o.ForwardDefaultSelector = SelectScheme)
+            .AddPolicyScheme(Scheme, "API key, JWT or session", o => o.ForwardDefaultSelector = SelectScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddJwtBearer(JwtScheme);
+            .AddJwtBearer(JwtScheme)
+            .AddSessions(configuration);
+        services.AddSessionKeyRing(configuration);
         services.AddOptions<JwtBearerOptions>(JwtScheme).Configure<IOptions<AuthOptions>>((o, auth) => ConfigureJwt(o, auth.Value.Jwt));
 
         var authorization = services.AddAuthorizationBuilder();
@@ -48,7 +53,10 @@ internal static partial class AuthServices
         return services;
     }
 
-    /// <summary>Security headers, CORS (when origins are configured), authentication, authorization and rate limits, in that order.</summary>
+    /// <summary>
+    /// Security headers, CORS (when origins are configured), authentication, the sessions' cross-site checks,
+    /// authorization and rate limits, in that order.
+    /// </summary>
     public static WebApplication UseGradebookAuth(this WebApplication app)
     {
         var auth = app.Services.GetRequiredService<IOptions<AuthOptions>>().Value;
@@ -64,6 +72,7 @@ internal static partial class AuthServices
         app.UseSecurityHeaders();
         app.UseCors();
         app.UseAuthentication();
+        app.UseCrossSiteRequestChecks();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
@@ -71,11 +80,17 @@ internal static partial class AuthServices
 
     private static string SelectScheme(HttpContext context)
     {
+        var auth = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value;
         var authorization = context.Request.Headers.Authorization.ToString();
         var isJwt = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Count(c => c == '.') == 2;
-        return isJwt && context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Jwt.IsConfigured
-            ? JwtScheme
-            : ApiKeyAuthenticationHandler.SchemeName;
+        if (isJwt && auth.Jwt.IsConfigured)
+        {
+            return JwtScheme;
+        }
+
+        var sentCredential = authorization.Length > 0 || context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.Header);
+        var browser = context.Request.Cookies.ContainsKey(Sessions.CookieName) || (!auth.AnonymousAllowed && Sessions.AsksForPage(context));
+        return browser && !sentCredential ? Sessions.Scheme : ApiKeyAuthenticationHandler.SchemeName;
     }
 
     private static void ConfigureJwt(JwtBearerOptions options, JwtOptions jwt)

@@ -27,6 +27,12 @@ internal sealed partial class AuthorizationProblems(ILogger<AuthorizationProblem
                 ?? $"This endpoint needs the scope '{scope}': send an API key (as 'Authorization: Bearer <key>' or '{ApiKeyAuthenticationHandler.Header}: <key>') or a bearer token.";
             LogUnauthenticated(context.Request.Path, detail);
             await context.ChallengeAsync();
+            if (context.Response.Headers.Location.Count > 0)
+            {
+                // A browser sent to sign in: the redirect is the answer.
+                return;
+            }
+
             await TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Authentication required.").ExecuteAsync(context);
             return;
         }

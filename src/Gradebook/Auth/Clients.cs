@@ -23,6 +23,7 @@ internal static class Clients
     public static string Describe(ClaimsPrincipal user) => user.Identity?.AuthenticationType switch
     {
         ApiKeyAuthenticationHandler.SchemeName => $"the key '{Name(user)}'",
+        Sessions.Scheme => $"the dashboard session of '{Name(user)}'",
         _ => $"the token of '{Name(user)}'",
     };
 }

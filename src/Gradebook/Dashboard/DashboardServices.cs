@@ -6,7 +6,8 @@ namespace Gradebook.Dashboard;
 
 internal static class DashboardServices
 {
-    private const string ErrorPage = "/Error";
+    /// <summary>The pages open to every caller: the error page, which a re-executed request reaches past the authorization middleware, and signing in and out.</summary>
+    private static readonly string[] OpenPages = ["/Error", "/SignIn", "/SignOut"];
 
     /// <summary>The dashboard's pages: Razor Pages rendered on the server, under Dashboard/.</summary>
     public static IServiceCollection AddDashboard(this IServiceCollection services)
@@ -15,10 +16,9 @@ internal static class DashboardServices
         {
             options.RootDirectory = "/Dashboard";
 
-            // Every page but the error page, which a re-executed request reaches past the authorization middleware.
             options.Conventions.AddFolderApplicationModelConvention("/", page =>
             {
-                if (page.ViewEnginePath != ErrorPage)
+                if (!OpenPages.Contains(page.ViewEnginePath))
                 {
                     page.EndpointMetadata.Add(new AuthorizeAttribute(Scopes.ScoresRead));
                 }
@@ -40,7 +40,7 @@ internal static class DashboardServices
         app.Use((context, next) =>
         {
             // Only a browser's navigation is shown the page: the API's problem details answer everything else.
-            if (!AsksForPage(context) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            if (!Sessions.AsksForPage(context) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
             {
                 pages.Enabled = false;
             }
@@ -50,9 +50,4 @@ internal static class DashboardServices
         app.MapRazorPages().RequireRateLimiting(RateLimits.Reads);
         return app;
     }
-
-    /// <summary>A browser navigating (GET, text/html accepted by name): not a script or a command-line client.</summary>
-    private static bool AsksForPage(HttpContext context) =>
-        (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-        && context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 }

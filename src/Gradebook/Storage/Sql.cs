@@ -63,8 +63,10 @@ internal static partial class Sql
     public static readonly SqlFile StudentSheet = new("queries/student_sheet.sql");
     public static readonly SqlFile StudentVersion = new("queries/student_version.sql");
     public static readonly SqlFile ExamVersion = new("queries/exam_version.sql");
+    public static readonly SqlFile DataProtectionKeys = new("queries/data_protection_keys.sql");
 
     public static readonly SqlFile CreateStaging = new("writes/create_staging.sql");
+    public static readonly SqlFile InsertDataProtectionKey = new("writes/insert_data_protection_key.sql");
     public static readonly SqlFile MergeResults = new("writes/merge_results.sql");
     public static readonly SqlFile AdvanceFeed = new("writes/advance_feed.sql");
     public static readonly SqlFile InsertImport = new("writes/insert_import.sql");

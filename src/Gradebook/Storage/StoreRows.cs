@@ -351,3 +351,11 @@ internal sealed record ErasureRow
 
     public required string Counts { get; init; }
 }
+
+/// <summary>A row of <c>data_protection_keys.postgres.sql</c>: one key of the sign-in cookies' key ring, as XML.</summary>
+internal sealed record DataProtectionKeyRow
+{
+    public required string Name { get; init; }
+
+    public required string Xml { get; init; }
+}

@@ -109,6 +109,21 @@ public sealed class AuthSettingsTests : IDisposable
         Assert.Contains("Auth:Jwt:Authority must be an absolute https URL", Validate(options, new()).FailureMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_sign_in_provider_needs_its_client_an_https_address_off_loopback_and_known_scopes()
+    {
+        var options = new AuthOptions { Oidc = { Authority = "http://login.example.org/realms/school", Scopes = { ["teachers"] = "scores:read scores:write" } } };
+        var message = Validate(options, new()).FailureMessage;
+
+        Assert.Contains("Auth:Oidc:ClientId and Auth:Oidc:ClientSecret are required", message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Oidc:Authority must be an absolute https URL (http only on loopback)", message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Oidc:Scopes:teachers has the unknown scope 'scores:write'", message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Session:Lifetime must be longer than zero", Validate(new AuthOptions { Session = { Lifetime = TimeSpan.Zero } }, new()).FailureMessage, StringComparison.Ordinal);
+
+        var loopback = new AuthOptions { Oidc = { Authority = "http://127.0.0.1:8080/", ClientId = "gradebook", ClientSecret = "s", Scopes = { ["teachers"] = "scores:read" } } };
+        Assert.True(Validate(loopback, new() { ["urls"] = "http://0.0.0.0:5080" }).Succeeded);
+    }
+
     private static Microsoft.Extensions.Options.ValidateOptionsResult Validate(AuthOptions options, Dictionary<string, string?> settings) =>
         new AuthOptionsValidator(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).Validate(null, options);
 }

@@ -17,7 +17,7 @@ public sealed class EndpointAuthTests(SecuredApp app) : IClassFixture<SecuredApp
     /// Deliberately open: health for orchestrators, the API's description, the emulator's synthetic feed, and the
     /// dashboard's error page (which shows no data, and which a request is re-executed to past the authorization step).
     /// </summary>
-    private static readonly HashSet<string> Open = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/scores", "/error/{status:int}"];
+    private static readonly HashSet<string> Open = ["/healthz", "/readyz", "/openapi/{documentName}.json", "/scores", "/error/{status:int}", "/signin", "/signout"];
 
     private static readonly string[] KnownScopes = ["scores:read", "scores:import", "operations:read", "students:admin"];
 

@@ -17,7 +17,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
 {
     private static readonly (string Name, int Width, int Height)[] Viewports = [("desktop", 1280, 900), ("phone", 390, 844)];
 
-    private readonly ApiHost _api = new(new Dictionary<string, string?>
+    private readonly BrowserHost _host = new(new Dictionary<string, string?>
     {
         ["Live:PollInterval"] = "00:00:00.020",
 
@@ -25,46 +25,33 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         ["Feeds:test:Url"] = "http://127.0.0.1:9/scores",
     });
 
-    private readonly Chromium _chromium = new();
-    private IBrowserContext _context = null!;
+    private ApiHost Api => _host.Api;
 
-    static DashboardBrowserTests() => SetDefaultExpectTimeout(30_000);
+    private IBrowserContext Context => _host.Context;
 
     public async Task InitializeAsync()
     {
+        await _host.InitializeAsync();
         if (Chromium.SkipReason is not null)
         {
             return;
         }
 
-        await _api.InitializeAsync();
         await Scores.WriteAsync(
-            _api.Store,
+            Api.Store,
             ("Beth_Cronin", 10393, 0.6878397196487688),
             ("Beth_Cronin", 10394, 0.85),
             ("Julia.Effertz", 10393, 0.75),
             ("Kai.Ito", 10393, 0.3),
             ("Lena.Park", 10393, 0.95));
-        await _chromium.InitializeAsync();
-        _context = await NewContextAsync(ColorScheme.Light, Viewports[0].Width, Viewports[0].Height);
     }
 
-    public async Task DisposeAsync()
-    {
-        if (Chromium.SkipReason is not null)
-        {
-            return;
-        }
-
-        await _context.DisposeAsync();
-        await _chromium.DisposeAsync();
-        await _api.DisposeAsync();
-    }
+    public Task DisposeAsync() => _host.DisposeAsync();
 
     [BrowserFact]
     public async Task The_overview_shows_totals_feeds_the_exam_trend_and_the_latest_results()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/");
 
         await Expect(page.Locator("[data-total='students']")).ToHaveTextAsync("4");
@@ -84,11 +71,11 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_overviews_totals_and_rate_move_without_a_reload()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
 
-        await Scores.WriteAsync(_api.Store, ("Newcomer", 10395, 0.5), ("Other.Newcomer", 10395, 0.7));
+        await Scores.WriteAsync(Api.Store, ("Newcomer", 10395, 0.5), ("Other.Newcomer", 10395, 0.7));
 
         await Expect(page.Locator("[data-total='students']")).ToHaveTextAsync("6");
         await Expect(page.Locator("[data-total='exams']")).ToHaveTextAsync("3");
@@ -100,7 +87,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_exam_trend_shows_an_exams_average_under_the_keyboard()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/");
 
         await page.Locator("#exam-trend").FocusAsync();
@@ -116,7 +103,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task An_exams_page_draws_its_histogram_and_sorts_results_by_score()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/exam/10393");
 
         await Expect(page.Locator("svg#histogram rect")).ToHaveCountAsync(10);
@@ -146,11 +133,11 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         using (var content = new ByteArrayContent(Markr.Bytes(Markr.Document(sheets))))
         {
             content.Headers.ContentType = new MediaTypeHeaderValue("text/xml+markr");
-            using var imported = await _api.Client.PostAsync("/import", content);
+            using var imported = await Api.Client.PostAsync("/import", content);
             Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
         }
 
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/exam/20001");
 
         var section = page.Locator("#questions");
@@ -177,7 +164,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         await Expect(section.Locator("li.question[data-question='3'] .segment.blank")).ToHaveCountAsync(1);
         await Expect(section.Locator("li.question[data-question='1']")).Not.ToHaveClassAsync(new Regex(@"\bflagged\b"));
         await CheckAndCaptureAsync(page, "exam-questions");
-        await using (var dark = await NewContextAsync(ColorScheme.Dark, Viewports[0].Width, Viewports[0].Height))
+        await using (var dark = await _host.NewContextAsync(ColorScheme.Dark, Viewports[0].Width, Viewports[0].Height))
         {
             var darkPage = await dark.NewPageAsync();
             await darkPage.GotoAsync("/exam/20001");
@@ -194,21 +181,21 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task A_score_stored_after_the_page_opened_appears_on_it_without_a_reload()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/exam/10393");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
 
-        await Scores.WriteAsync(_api.Store, ("Newcomer", 10393, 0.99));
+        await Scores.WriteAsync(Api.Store, ("Newcomer", 10393, 0.99));
 
         await Expect(page.Locator("#results tr").First).ToContainTextAsync("Newcomer");
         await Expect(page.Locator("[data-field='count']")).ToHaveTextAsync("5");
         await Expect(page.Locator("[data-field='max']")).ToHaveTextAsync("99.0%");
         await Expect(page.Locator("svg#histogram text[data-bin-count='9']")).ToHaveTextAsync("2");
 
-        var home = await _context.NewPageAsync();
+        var home = await Context.NewPageAsync();
         await home.GotoAsync("/");
         await Expect(home.Locator("#live-status")).ToContainTextAsync("Live");
-        await Scores.WriteAsync(_api.Store, ("Second.Newcomer", 10395, 0.5));
+        await Scores.WriteAsync(Api.Store, ("Second.Newcomer", 10395, 0.5));
         await Expect(home.Locator("#ticker li").First).ToContainTextAsync("Second.Newcomer");
         await Expect(home.Locator("#exams tr").First).ToContainTextAsync("10395");
     }
@@ -216,7 +203,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_student_search_finds_a_student_and_charts_them_against_each_exams_average()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/student");
         await CheckAndCaptureAsync(page, "student-search");
 
@@ -239,11 +226,11 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task A_students_page_follows_their_results_and_their_exams_averages_without_a_reload()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/student?id=Beth_Cronin");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
 
-        await Scores.WriteAsync(_api.Store, ("Beth_Cronin", 10395, 0.4), ("Someone.Else", 10394, 0.45));
+        await Scores.WriteAsync(Api.Store, ("Beth_Cronin", 10395, 0.4), ("Someone.Else", 10394, 0.45));
 
         await Expect(page.Locator("#student-results tr")).ToHaveCountAsync(3);
         await Expect(page.Locator("#student-results tr").Last).ToContainTextAsync("40.0%");
@@ -254,8 +241,8 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_ingestion_page_shows_the_feeds_state_and_rejections()
     {
-        await _api.Store.WriteFeedBatchAsync("test", [Scores.Raw("{\"studentId\":\"x\"}")], CancellationToken.None);
-        var page = await _context.NewPageAsync();
+        await Api.Store.WriteFeedBatchAsync("test", [Scores.Raw("{\"studentId\":\"x\"}")], CancellationToken.None);
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/feed");
 
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recent rejections" })).ToBeVisibleAsync();
@@ -267,13 +254,13 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_ingestion_pages_counts_and_sparkline_move_without_a_reload()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/feed");
         var feed = page.Locator("section[data-feed='test']");
         await Expect(feed.Locator("[data-field='accepted']")).ToHaveTextAsync("5");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
 
-        await Scores.WriteAsync(_api.Store, ("Newcomer", 10395, 0.5));
+        await Scores.WriteAsync(Api.Store, ("Newcomer", 10395, 0.5));
 
         await Expect(feed.Locator("[data-field='accepted']")).ToHaveTextAsync("6");
         await Expect(feed.Locator("[data-field='rate']")).Not.ToHaveTextAsync("0.0/s");
@@ -296,7 +283,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task A_missing_page_is_an_html_page_with_the_search_while_the_api_keeps_problem_details()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         var response = await page.GotoAsync("/exam/99999");
 
         Assert.Equal(404, response!.Status);
@@ -312,7 +299,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/no/such/page");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var api = await _api.Client.SendAsync(request);
+        using var api = await Api.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.NotFound, api.StatusCode);
         Assert.Equal("application/problem+json", api.Content.Headers.ContentType?.MediaType);
     }
@@ -320,7 +307,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task Every_page_names_its_icon_and_the_icon_is_served()
     {
-        var page = await _context.NewPageAsync();
+        var page = await Context.NewPageAsync();
         await page.GotoAsync("/");
 
         var href = await page.Locator("link[rel='icon']").GetAttributeAsync("href");
@@ -332,7 +319,7 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
     [BrowserFact]
     public async Task The_pages_turn_dark_with_the_system_and_stay_readable()
     {
-        await using var dark = await NewContextAsync(ColorScheme.Dark, Viewports[0].Width, Viewports[0].Height);
+        await using var dark = await _host.NewContextAsync(ColorScheme.Dark, Viewports[0].Width, Viewports[0].Height);
         var page = await dark.NewPageAsync();
         foreach (var (path, name) in new[] { ("/", "overview"), ("/exam/10393", "exam"), ("/student?id=Beth_Cronin", "student"), ("/feed", "feed") })
         {
@@ -342,16 +329,8 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         }
     }
 
-    private Task<IBrowserContext> NewContextAsync(ColorScheme scheme, int width, int height) =>
-        _chromium.Browser.NewContextAsync(new()
-        {
-            BaseURL = _api.Client.BaseAddress!.ToString(),
-            ViewportSize = new() { Width = width, Height = height },
-            ColorScheme = scheme,
-        });
-
     /// <summary>Axe finds nothing serious or critical on the page; it is saved at each width, and checked again at each.</summary>
-    private static async Task CheckAndCaptureAsync(IPage page, string name)
+    internal static async Task CheckAndCaptureAsync(IPage page, string name)
     {
         foreach (var (viewport, width, height) in Viewports)
         {

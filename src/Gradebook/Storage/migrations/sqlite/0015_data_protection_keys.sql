@@ -1,0 +1,3 @@
+-- On PostgreSQL, this version adds the table that holds the fleet's shared key ring for sign-in cookies. A SQLite
+-- database has one instance, whose key ring is a directory beside the database file, so SQLite's schema does not
+-- change at this version.

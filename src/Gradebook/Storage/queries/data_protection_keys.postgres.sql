@@ -1,0 +1,1 @@
+SELECT name, xml FROM data_protection_keys ORDER BY name
