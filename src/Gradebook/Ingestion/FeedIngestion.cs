@@ -26,8 +26,12 @@ internal sealed partial class FeedIngestion(
     TimeProvider time,
     ILogger<FeedIngestion> logger)
 {
-    /// <summary>The nice value of a feed's threads when reads come first (<see cref="FeedPriority.Reads"/>).</summary>
-    private const int BelowRequests = 10;
+    /// <summary>
+    /// How many nice levels below the requests' threads a feed's threads run when reads come first
+    /// (<see cref="FeedPriority.Reads"/>): 3 kept a catch-up at 60-72 % of its speed under reads without pause, with
+    /// their p99 at 23-29 ms; 10 gave 14-15 ms, the catch-up at half speed (docs/benchmarks.md, "Reads during a catch-up").
+    /// </summary>
+    private const int BelowRequests = 3;
 
     private readonly FeedOptions _options = feed.Options;
     private readonly FeedStatus _status = feed.Status;

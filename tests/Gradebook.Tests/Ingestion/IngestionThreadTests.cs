@@ -72,7 +72,7 @@ public sealed class IngestionThreadTests
     }
 
     [Theory]
-    [InlineData("Reads", 10)]
+    [InlineData("Reads", 3)]
     [InlineData("CatchUp", 0)]
     public async Task A_feeds_reader_and_writer_run_below_the_requests_unless_the_catch_up_comes_first(string priority, int below)
     {
