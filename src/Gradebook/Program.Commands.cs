@@ -4,6 +4,7 @@ using Gradebook.Auth;
 using Gradebook.Imports;
 using Gradebook.Rebuild;
 using Gradebook.Storage;
+using Gradebook.Students;
 using Microsoft.Extensions.Options;
 
 /// <summary>The command line: one verb a job, each with --help; what the parser does not know is a setting.</summary>
@@ -71,10 +72,19 @@ public partial class Program
         var newApiKey = new Command("new-api-key", "Print a new API key alone on stdout, and on stderr its SHA-256 and the settings that admit it.") { name };
         newApiKey.SetAction(result => ApiKeys.RunNewKeyCommand(result.GetRequiredValue(name)));
 
+        var student = new Argument<string>("ID") { Description = "The student's id, as the feeds and documents give it." };
+        var output = new Option<string>("--output") { Description = "Write the export to this file rather than to stdout." };
+        var zip = new Option<bool>("--zip") { Description = "A ZIP of the export and the original documents, rather than JSON." };
+        var exportStudent = new Command("export-student", "Write everything Gradebook holds about one student, as GET /students/{id}/export does (JSON, or a ZIP).") { student, output, zip };
+        exportStudent.SetAction((result, _) => StudentDataCommand.ExportAsync(
+            Settings(result), result.GetRequiredValue(student), result.GetValue(output), result.GetValue(zip)));
+        var eraseStudent = new Command("erase-student", "Erase one student everywhere, as DELETE /students/{id} does, with an audit entry; print what went.") { student };
+        eraseStudent.SetAction((result, _) => StudentDataCommand.EraseAsync(Settings(result), result.GetRequiredValue(student)));
+
         var emulator = new Command("emulator", "Serve only the emulated score feed, at /scores, until stopped.");
         emulator.SetAction((result, _) => ServeAsync(Settings(result), emulatorOnly: true));
 
-        foreach (var command in (Command[])[root, serve, migrate, rebuild, import, newApiKey, emulator])
+        foreach (var command in (Command[])[root, serve, migrate, rebuild, import, exportStudent, eraseStudent, newApiKey, emulator])
         {
             // What the parser does not know is a setting for the configuration (--Key=value), as the host reads them.
             command.TreatUnmatchedTokensAsErrors = false;

@@ -20,6 +20,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("migrate")]
     [InlineData("rebuild")]
     [InlineData("import")]
+    [InlineData("export-student")]
+    [InlineData("erase-student")]
     [InlineData("new-api-key")]
     [InlineData("emulator")]
     public async Task Each_command_has_help_with_its_exit_codes(string command)
@@ -38,7 +40,7 @@ public sealed class CommandLineTests : IDisposable
         using var process = GradebookProcess.Start(new Dictionary<string, string>(), "--help");
 
         Assert.Equal(0, await process.WaitForExitAsync(Exit));
-        foreach (var command in (string[])["serve", "migrate", "rebuild", "import <FILE>", "new-api-key <NAME>", "emulator"])
+        foreach (var command in (string[])["serve", "migrate", "rebuild", "import <FILE>", "export-student <ID>", "erase-student <ID>", "new-api-key <NAME>", "emulator"])
         {
             Assert.Contains($"  {command} ", process.StandardOutput, StringComparison.Ordinal);
         }
@@ -113,6 +115,57 @@ public sealed class CommandLineTests : IDisposable
         var exam = await store.GetExamAsync(7, CancellationToken.None);
         Assert.NotNull(exam);
         Assert.Equal(2, exam.Results.Count);
+    }
+
+    [Fact]
+    public async Task Export_student_writes_the_students_data_as_json_or_a_zip_and_erase_student_removes_them_and_says_so()
+    {
+        var path = Path.Combine(_directory.Path, "results.xml");
+        await File.WriteAllTextAsync(path, Markr.Document(Markr.Result("ann", 7, 13, 20), Markr.Result("bob", 7, 10, 20)));
+        var settings = new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database };
+        using (var import = GradebookProcess.Start(settings, "import", path))
+        {
+            Assert.Equal(0, await import.WaitForExitAsync(Exit));
+        }
+
+        using (var export = GradebookProcess.Start(settings, "export-student", "ann"))
+        {
+            Assert.Equal(0, await export.WaitForExitAsync(Exit));
+            using var json = System.Text.Json.JsonDocument.Parse(export.StandardOutput);
+            Assert.Contains("\"ann\"", export.StandardOutput, StringComparison.Ordinal);
+            Assert.DoesNotContain("\"bob\"", export.StandardOutput, StringComparison.Ordinal);
+        }
+
+        var zipPath = Path.Combine(_directory.Path, "ann.zip");
+        using (var export = GradebookProcess.Start(settings, "export-student", "ann", "--zip", "--output", zipPath))
+        {
+            Assert.Equal(0, await export.WaitForExitAsync(Exit));
+            using var zip = System.IO.Compression.ZipFile.OpenRead(zipPath);
+            Assert.Contains(zip.Entries, e => e.FullName == "student.json");
+            Assert.Contains(zip.Entries, e => e.FullName.StartsWith("documents/", StringComparison.Ordinal));
+        }
+
+        using (var erase = GradebookProcess.Start(settings, "erase-student", "ann"))
+        {
+            Assert.Equal(0, await erase.WaitForExitAsync(Exit));
+            Assert.Matches("^Erased student [0-9a-f]{64}: .*results 1", erase.StandardOutput.Trim());
+            Assert.DoesNotContain("ann", erase.Output, StringComparison.Ordinal);
+        }
+
+        await using (var store = new StoreHarness(new SqliteEngine(Database)))
+        {
+            var exam = await store.GetExamAsync(7, CancellationToken.None);
+            Assert.Equal("bob", Assert.Single(exam!.Results).StudentId);
+        }
+
+        using (var again = GradebookProcess.Start(settings, "erase-student", "ann"))
+        {
+            Assert.Equal(1, await again.WaitForExitAsync(Exit));
+            Assert.Contains("Gradebook holds nothing of that student.", again.Output, StringComparison.Ordinal);
+        }
+
+        using var invalid = GradebookProcess.Start(settings, "export-student", new string('x', 129));
+        Assert.Equal(2, await invalid.WaitForExitAsync(Exit));
     }
 
     [Fact]
