@@ -18,6 +18,7 @@ internal sealed class ApiDocument : IOpenApiDocumentTransformer
         ["Imports"] = "Whole documents of results posted by exam boards' grading machines (Markr XML, CSV, JSON).",
         ["Live"] = "Every change to the stored results, as Server-Sent Events.",
         ["Ingestion"] = "The state of the feeds being ingested, the events they rejected, and the fleet of instances.",
+        ["Student data"] = "A student's data on request: everything held about one student, exported or erased, and the audit trail of erasures.",
         ["Emulator"] = "The built-in emulator of the score feed, served when no feed is configured.",
     };
 
