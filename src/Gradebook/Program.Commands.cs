@@ -3,6 +3,7 @@ using Gradebook;
 using Gradebook.Auth;
 using Gradebook.Imports;
 using Gradebook.Rebuild;
+using Gradebook.Retention;
 using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.Options;
@@ -57,8 +58,12 @@ public partial class Program
         var migrate = new Command("migrate", "Create or upgrade the database's tables to this version's schema, then exit.");
         migrate.SetAction((result, _) => MigrateAsync(Settings(result)));
 
-        var rebuild = new Command("rebuild", "Re-derive every result from the raw record of feed events and imported documents, then exit.");
-        rebuild.SetAction((result, _) => RebuildCommand.RunAsync(Settings(result)));
+        var keptOnly = new Option<bool>("--kept-record-only")
+        {
+            Description = "Rebuild even though retention dropped part of the raw record: results only the dropped periods held are lost.",
+        };
+        var rebuild = new Command("rebuild", "Re-derive every result from the raw record of feed events and imported documents, then exit. Refused while a period retention dropped has not been restored.") { keptOnly };
+        rebuild.SetAction((result, _) => RebuildCommand.RunAsync(Settings(result), result.GetValue(keptOnly)));
 
         var file = new Argument<string>("FILE") { Description = "The document: Markr XML (.xml), CSV (.csv) or JSON (.json)." };
         var contentType = new Option<string>("--content-type")
@@ -81,10 +86,18 @@ public partial class Program
         var eraseStudent = new Command("erase-student", "Erase one student everywhere, as DELETE /students/{id} does, with an audit entry; print what went.") { student };
         eraseStudent.SetAction((result, _) => StudentDataCommand.EraseAsync(Settings(result), result.GetRequiredValue(student)));
 
+        var olderThan = new Option<TimeSpan?>("--older-than") { Description = "Archive and drop what is older than this, as in 400.00:00:00; Retention:RawRecord by default." };
+        var archiveTo = new Option<string>("--to") { Description = "The directory to write the archives in; Retention:ArchiveDirectory by default." };
+        var archive = new Command("archive", "Run the retention policy once now: write each period of the raw record older than the policy keeps to a compressed file, then drop it; print each.") { olderThan, archiveTo };
+        archive.SetAction((result, _) => RetentionCommand.ArchiveAsync(Settings(result), result.GetValue(olderThan), result.GetValue(archiveTo)));
+        var archiveFile = new Argument<string>("FILE") { Description = "An archive written by 'archive' or by the service's retention (gradebook-raw-record-*.jsonl.gz)." };
+        var restore = new Command("restore", "Load an archived period back into the raw record, each row with its id; then 'rebuild' can use it again.") { archiveFile };
+        restore.SetAction((result, _) => RetentionCommand.RestoreAsync(Settings(result), result.GetRequiredValue(archiveFile)));
+
         var emulator = new Command("emulator", "Serve only the emulated score feed, at /scores, until stopped.");
         emulator.SetAction((result, _) => ServeAsync(Settings(result), emulatorOnly: true));
 
-        foreach (var command in (Command[])[root, serve, migrate, rebuild, import, exportStudent, eraseStudent, newApiKey, emulator])
+        foreach (var command in (Command[])[root, serve, migrate, rebuild, import, exportStudent, eraseStudent, archive, restore, newApiKey, emulator])
         {
             // What the parser does not know is a setting for the configuration (--Key=value), as the host reads them.
             command.TreatUnmatchedTokensAsErrors = false;

@@ -11,6 +11,7 @@ using Gradebook.Ingestion;
 using Gradebook.Live;
 using Gradebook.Operations;
 using Gradebook.Rebuild;
+using Gradebook.Retention;
 using Gradebook.Storage;
 using Gradebook.Students;
 using Microsoft.Extensions.Logging.Console;
@@ -68,6 +69,7 @@ public partial class Program
             builder.Services.AddLive(builder.Configuration);
             builder.Services.AddDashboard();
             builder.Services.AddStudentData();
+            builder.Services.AddRetention(builder.Configuration).AddHostedService<RetentionService>();
             builder.Services.AddReadCache(provider => provider.GetRequiredService<DataVersionSource>().CurrentAsync);
         }
         else

@@ -2,6 +2,7 @@ using Gradebook.Api;
 using Gradebook.Feed;
 using Gradebook.Fleet;
 using Gradebook.Ingestion;
+using Gradebook.Retention;
 using Gradebook.Storage;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -124,6 +125,22 @@ internal sealed class FeedHealthCheck(FeedCatalog catalog, FeedSupervisor superv
     }
 }
 
+/// <summary>
+/// Degraded while retention's last pass failed (making PostgreSQL's partitions ahead, or dropping what the policy no
+/// longer keeps), with its error; the service serves meanwhile, and writes fail only once the partitions made ahead run out.
+/// </summary>
+internal sealed class RetentionHealthCheck(RetentionMetrics metrics, IOptions<RetentionOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var state = metrics.Snapshot();
+        var policy = options.Value.RawRecord is { } keep ? $"raw record kept {keep.TotalDays:0.##} days" : "raw record kept for ever";
+        return Task.FromResult(state.FailingPasses > 0
+            ? HealthCheckResult.Degraded($"{policy}; failing since {state.FailingSince:O}, {state.FailingPasses} passes in a row: {state.LastError}")
+            : HealthCheckResult.Healthy(state.LastSuccess is { } at ? $"{policy}; last pass at {at:O}" : $"{policy}; no pass yet"));
+    }
+}
+
 internal static class HealthEndpoints
 {
     private const string Ready = "ready";
@@ -133,7 +150,8 @@ internal static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>("store", tags: [Ready])
             .AddCheck<FeedHealthCheck>("feed", tags: [Ready])
-            .AddCheck<ReplicaHealthCheck>("replica", tags: [Ready]);
+            .AddCheck<ReplicaHealthCheck>("replica", tags: [Ready])
+            .AddCheck<RetentionHealthCheck>("retention", tags: [Ready]);
         return services;
     }
 

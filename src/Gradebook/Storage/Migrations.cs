@@ -38,6 +38,12 @@ internal sealed class Migrations(StoreEngine engine)
                 await ApplyAsync(connection, migration, cancellationToken);
             }
 
+            // PostgreSQL's raw record is partitioned by day from migration 0016 on: writes need today's partition.
+            if (migrations[^1].Version >= RawRecordPartitions.SinceMigration)
+            {
+                await new RawRecordPartitions(engine).EnsureAheadAsync(RawRecordPartitions.DefaultDaysAhead, cancellationToken);
+            }
+
             return migrations[^1].Version;
         }
         catch (Exception e) when (engine.Unavailable(e) is { } unavailable)

@@ -140,6 +140,29 @@ internal static partial class Sql
     public static readonly SqlFile MoveSheet = new("writes/move_sheet.sql");
     public static readonly SqlFile RecordErasure = new("writes/record_erasure.sql");
 
+    /// <summary>The raw record's retention (<see cref="RawRecordStore"/>): its periods, their archives, their drops.</summary>
+    public static readonly SqlFile RawRecordDrops = new("queries/raw_record_drops.sql");
+    public static readonly SqlFile RawRecordCounts = new("queries/raw_record_counts.sql");
+    public static readonly SqlFile ArchiveRawBatches = new("queries/archive_raw_batches.sql");
+    public static readonly SqlFile ArchiveRejectedEvents = new("queries/archive_rejected_events.sql");
+    public static readonly SqlFile ArchiveImports = new("queries/archive_imports.sql");
+    public static readonly SqlFile RecordRawDrop = new("writes/record_raw_drop.sql");
+    public static readonly SqlFile ForgetRawDrop = new("writes/forget_raw_drop.sql");
+    public static readonly SqlFile RestoreRawBatch = new("writes/restore_raw_batch.sql");
+    public static readonly SqlFile RestoreRejectedEvent = new("writes/restore_rejected_event.sql");
+    public static readonly SqlFile RestoreImport = new("writes/restore_import.sql");
+
+    /// <summary>PostgreSQL only: the raw record's partitions and their bounds, and a new partition.</summary>
+    public static readonly SqlFile RawRecordPartitions = new("queries/raw_record_partitions.sql");
+    public static readonly SqlFile CreateRawPartition = new("writes/create_raw_partition.sql");
+
+    /// <summary>SQLite only: where a day of the raw record ends, and its rows deleted a chunk at a time.</summary>
+    public static readonly SqlFile RawRecordEnds = new("queries/raw_record_ends.sql");
+    public static readonly SqlFile RawBatchTime = new("queries/raw_batch_time.sql");
+    public static readonly SqlFile ImportTime = new("queries/import_time.sql");
+    public static readonly SqlFile DeleteRawBatchesThrough = new("writes/delete_raw_batches_through.sql");
+    public static readonly SqlFile DeleteImportsThrough = new("writes/delete_imports_through.sql");
+
     private static readonly ConcurrentDictionary<string, string?> Cache = new();
 
     /// <summary>The migrations for a dialect, in version order: shared files plus that dialect's own.</summary>

@@ -40,6 +40,7 @@ internal static class StorageServices
         services.AddSingleton<FleetStore>();
         services.AddSingleton<ChangeLogStore>();
         services.AddSingleton<StudentDataStore>();
+        services.AddSingleton<RawRecordStore>();
         return services;
     }
 }

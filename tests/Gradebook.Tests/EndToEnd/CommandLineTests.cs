@@ -22,6 +22,8 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("import")]
     [InlineData("export-student")]
     [InlineData("erase-student")]
+    [InlineData("archive")]
+    [InlineData("restore")]
     [InlineData("new-api-key")]
     [InlineData("emulator")]
     public async Task Each_command_has_help_with_its_exit_codes(string command)
@@ -40,7 +42,7 @@ public sealed class CommandLineTests : IDisposable
         using var process = GradebookProcess.Start(new Dictionary<string, string>(), "--help");
 
         Assert.Equal(0, await process.WaitForExitAsync(Exit));
-        foreach (var command in (string[])["serve", "migrate", "rebuild", "import <FILE>", "export-student <ID>", "erase-student <ID>", "new-api-key <NAME>", "emulator"])
+        foreach (var command in (string[])["serve", "migrate", "rebuild", "import <FILE>", "export-student <ID>", "erase-student <ID>", "archive", "restore <FILE>", "new-api-key <NAME>", "emulator"])
         {
             Assert.Contains($"  {command} ", process.StandardOutput, StringComparison.Ordinal);
         }
@@ -77,6 +79,69 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(1, await process.WaitForExitAsync(Exit));
         Assert.Contains($"Gradebook cannot migrate: The SQLite database '{Path.Combine(missing, "g.db")}' cannot be created", process.Output, StringComparison.Ordinal);
         Assert.Empty(process.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Archive_drops_an_old_day_into_a_file_rebuild_is_refused_until_restore_brings_it_back()
+    {
+        var old = DateTimeOffset.UtcNow.AddDays(-3);
+        await using (var store = new StoreHarness(new SqliteEngine(Database)))
+        {
+            await store.MigrateAsync(CancellationToken.None);
+            await store.WriteFeedBatchAsync("f", [Scores.Event("ann", 1, 0.5) with { ReceivedAt = old }, Scores.Raw("{bad") with { ReceivedAt = old }], CancellationToken.None);
+            await Scores.WriteAsync(store, ("bob", 2, 0.25));
+        }
+
+        var settings = new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = Database };
+        var archives = Path.Combine(_directory.Path, "archives");
+        var day = old.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        using (var usage = GradebookProcess.Start(settings, "archive", "--to", archives))
+        {
+            Assert.Equal(2, await usage.WaitForExitAsync(Exit));
+            Assert.Contains("give --older-than", usage.Output, StringComparison.Ordinal);
+        }
+
+        using (var archive = GradebookProcess.Start(settings, "archive", "--older-than", "1.00:00:00", "--to", archives))
+        {
+            Assert.Equal(0, await archive.WaitForExitAsync(Exit));
+            Assert.Contains($"Archived and dropped {day}: 1 batch rows (2 events), 1 rejections, 0 documents", archive.StandardOutput, StringComparison.Ordinal);
+        }
+
+        var file = Path.Combine(archives, $"gradebook-raw-record-{day}.jsonl.gz");
+        Assert.True(File.Exists(file));
+        using (var refused = GradebookProcess.Start(settings, "rebuild"))
+        {
+            Assert.Equal(1, await refused.WaitForExitAsync(Exit));
+            Assert.Contains("will not rebuild: retention dropped 1 periods", refused.Output, StringComparison.Ordinal);
+            Assert.Contains(file, refused.Output, StringComparison.Ordinal);
+        }
+
+        // A damaged archive is refused whole: nothing of it is restored.
+        var damaged = Path.Combine(_directory.Path, "damaged.jsonl.gz");
+        var bytes = await File.ReadAllBytesAsync(file);
+        await File.WriteAllBytesAsync(damaged, bytes[..(bytes.Length / 2)]);
+        using (var restore = GradebookProcess.Start(settings, "restore", damaged))
+        {
+            Assert.Equal(1, await restore.WaitForExitAsync(Exit));
+            Assert.Contains($"Gradebook cannot restore {damaged}:", restore.Output, StringComparison.Ordinal);
+        }
+
+        await using (var store = new StoreHarness(new SqliteEngine(Database)))
+        {
+            Assert.Equal(0, await store.RawEventCountAsync("f"));
+        }
+
+        using (var restore = GradebookProcess.Start(settings, "restore", file))
+        {
+            Assert.True(await restore.WaitForExitAsync(Exit) == 0, restore.Output);
+            Assert.Contains($"Restored {day}: 1 batch rows (2 events), 1 rejections, 0 documents.", restore.StandardOutput, StringComparison.Ordinal);
+        }
+
+        using (var rebuild = GradebookProcess.Start(settings, "rebuild"))
+        {
+            Assert.Equal(0, await rebuild.WaitForExitAsync(Exit));
+            Assert.Contains("Rebuilt from 3 raw events", rebuild.StandardOutput, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

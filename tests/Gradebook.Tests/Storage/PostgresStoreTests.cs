@@ -1,9 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
+using Dapper;
 using Gradebook.Exams;
 using Gradebook.Grading;
+using Gradebook.Imports;
 using Gradebook.Storage;
 using Gradebook.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gradebook.Tests.Storage;
 
@@ -41,6 +45,53 @@ public sealed class PostgresStoreTests(PostgresServer server) : StoreContract
         var error = Assert.Throws<StoreUnavailableException>(() => new PostgresEngine("Data Source=gradebook.db"));
 
         Assert.StartsWith("ConnectionStrings:Gradebook is not a valid PostgreSQL connection string", error.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task Migrating_partitions_the_raw_record_in_place_and_its_rows_before_are_one_period_for_retention()
+    {
+        var connectionString = await server.CreateDatabaseAsync();
+        await using var store = new StoreHarness(new PostgresEngine(connectionString));
+        await store.MigrateAsync(CancellationToken.None, through: RawRecordPartitions.SinceMigration - 1);
+        await store.WriteFeedBatchAsync("f", [Scores.Event("amy", 1, 0.5), Scores.Raw("{bad"), Scores.Event("ben", 1, 0.25)], CancellationToken.None);
+        var importer = new Importer(store.Imports, TimeProvider.System, NullLogger<Importer>.Instance);
+        await importer.ImportAsync(System.Text.Encoding.UTF8.GetBytes(Markr.Document(Markr.Result("cat", 2, 10, 20))), DocumentFormats.Markr, "scanner");
+        var raw = await RowsOfAsync(store, RawRecordQueries);
+        var derived = await DerivedAsync(store);
+
+        await store.MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(raw, await RowsOfAsync(store, RawRecordQueries));
+        await using var connection = await store.OpenAsync(CancellationToken.None);
+        var partitions = (await connection.QueryAsync<string>(
+            "SELECT c.relname FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid WHERE i.inhparent = 'raw_batches'::regclass ORDER BY 1")).ToList();
+        Assert.Contains("raw_batches_legacy", partitions);
+        Assert.Contains("raw_batches_first", partitions);
+        Assert.True(partitions.Count >= 2 + RawRecordPartitions.DefaultDaysAhead, string.Join(", ", partitions));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM raw_batches_legacy"));
+
+        // New rows go to the day's partition; a rebuild reads both.
+        await Scores.WriteAsync(store, ("dan", 3, 0.75));
+        Assert.Equal("raw_batches_first", await connection.ExecuteScalarAsync<string>("SELECT tableoid::regclass::text FROM raw_batches ORDER BY id DESC LIMIT 1"));
+        await store.RebuildAsync(CancellationToken.None);
+        Assert.Equal(
+            [.. derived[0].Select(r => string.Join("|", r)), "dan|3|0.75|1"],
+            (await DerivedAsync(store))[0].Select(r => string.Join("|", r)).Order(StringComparer.Ordinal));
+
+        // The rows from before the migration go as one period once the migration is older than the policy keeps.
+        using var directory = new TempDirectory();
+        var dropped = await Retention(store, new FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(2)))
+            .RunAsync(TimeSpan.FromMinutes(1), directory.Path, CancellationToken.None);
+        var legacy = Assert.Single(dropped);
+        Assert.Null(legacy.Period.From);
+        Assert.Equal((1L, 3L, 1L, 1L), (legacy.Counts.Batches, legacy.Counts.Events, legacy.Counts.Rejections, legacy.Counts.Imports));
+        Assert.StartsWith("gradebook-raw-record-until-", Path.GetFileName(legacy.Archive), StringComparison.Ordinal);
+        Assert.Equal(["dan"], (await RowsOfAsync(store, ["SELECT events FROM raw_batches"]))[0].Select(e => e.Contains("dan", StringComparison.Ordinal) ? "dan" : e));
+
+        await new RawRecordStore(store.Engine, store.Writer).RestoreAsync(
+            legacy.Period, Gradebook.Retention.RawRecordArchive.ReadRowsAsync(legacy.Archive!, CancellationToken.None), CancellationToken.None);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM raw_batches_legacy"));
+        Assert.Equal(raw[2], (await RowsOfAsync(store, RawRecordQueries))[2]);
     }
 
     [PostgresFact]

@@ -20,6 +20,52 @@ public sealed class SqliteStoreTests : StoreContract
     }
 
     [Fact]
+    public async Task Retention_deletes_an_old_day_a_chunk_at_a_time_while_the_feed_keeps_writing()
+    {
+        var store = await NewStoreAsync();
+        var old = DateTimeOffset.UtcNow.AddDays(-3);
+        // More rows of that day than one chunk deletes, a rejection among them, and a document of the same day.
+        for (var batch = 0; batch < 3 * RawRecordStore.ChunkRows / 2; batch++)
+        {
+            var events = Enumerable.Range(0, 2 * RawBatch.MaxEvents)
+                .Select(i => (i == 7 ? Scores.Raw("{bad") : Scores.Event($"s{i % 50}", batch, 0.5)) with { ReceivedAt = old })
+                .ToList();
+            await store.WriteFeedBatchAsync("old", events, CancellationToken.None);
+        }
+
+        await using (var connection = await store.OpenAsync(CancellationToken.None))
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE imports SET received_at = @old", new { old = old.ToString("O", System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // The feed writes on, batch after batch, as long as retention deletes; a batch kept from SQLite's lock for longer
+        // than the feed waits (SqliteEngine.FeedLockWaitSeconds) would throw.
+        using var deleting = new CancellationTokenSource();
+        var written = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!deleting.IsCancellationRequested)
+            {
+                await Scores.WriteAsync(store, ("now", 1, 0.5));
+                written++;
+            }
+        });
+
+        var dropped = await Retention(store, TimeProvider.System).RunAsync(TimeSpan.FromDays(1), null, CancellationToken.None);
+        await deleting.CancelAsync();
+        await writer;
+
+        var day = Assert.Single(dropped);
+        Assert.Equal(new DateTimeOffset(old.UtcDateTime.Date, TimeSpan.Zero), day.Period.From);
+        Assert.Equal((3L * RawRecordStore.ChunkRows, 3L * RawRecordStore.ChunkRows * RawBatch.MaxEvents, 3L * RawRecordStore.ChunkRows / 2), (day.Counts.Batches, day.Counts.Events, day.Counts.Rejections));
+        var raw = await RowsOfAsync(store, RawRecordQueries);
+        Assert.Equal(written, raw[0].Count);
+        Assert.Empty(raw[1]);
+        Assert.True(written > 0);
+        Assert.Equal(50, (await store.ListStudentsAsync("", 1000, CancellationToken.None)).Count(s => s.StudentId.StartsWith('s')));
+    }
+
+    [Fact]
     public async Task The_write_ahead_log_stays_within_its_limit_while_a_reader_polls()
     {
         // SQLite restarts its log only when no reader is using it as a write begins; a reader that polls all the time

@@ -221,7 +221,7 @@ public abstract partial class StoreContract
     ];
 
     /// <summary>Everything derived from the raw record, and the record's own counts and outcomes, table by table.</summary>
-    private static async Task<List<List<object?[]>>> DerivedAsync(StoreHarness store)
+    private protected static async Task<List<List<object?[]>>> DerivedAsync(StoreHarness store)
     {
         string[] queries =
         [
@@ -257,7 +257,7 @@ public abstract partial class StoreContract
     }
 
     /// <summary>The same rows; sums taken in another order, to 1e-9.</summary>
-    private static void AssertClose(List<List<object?[]>> expected, List<List<object?[]>> actual)
+    private protected static void AssertClose(List<List<object?[]>> expected, List<List<object?[]>> actual)
     {
         Assert.Equal(expected.Count, actual.Count);
         foreach (var (e, a) in expected.Zip(actual))
