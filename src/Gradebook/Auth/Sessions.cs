@@ -65,6 +65,14 @@ internal static partial class Sessions
     /// <summary>Whether the request's client is a browser session, whose state-changing calls are checked for cross-site use.</summary>
     public static bool IsSession(ClaimsPrincipal user) => user.Identity is { IsAuthenticated: true, AuthenticationType: Scheme };
 
+    /// <summary>
+    /// Whether the dashboard's pages open for this request rather than send it to sign in: it has credentials (a
+    /// session, a key, a token) or none are required.
+    /// </summary>
+    public static bool MayBrowse(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true }
+        || context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.AnonymousAllowed;
+
     public static bool UsesProvider(HttpContext context) =>
         context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Oidc.IsConfigured;
 

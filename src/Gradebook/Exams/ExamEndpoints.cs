@@ -3,7 +3,6 @@ using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gradebook.Exams;
@@ -107,7 +106,11 @@ internal static class ExamEndpoints
             return Problems.Invalid("exam", $"exam must be a number from 0 to {ExamNumbers.Max}, got '{exam}'.");
         }
 
-        var id = ExactStudentId(context, studentId);
+        if (ExactRouteValues.Between(context, studentId, "/students/", "/answers") is not { } id)
+        {
+            return ExactRouteValues.NotUtf8("studentId");
+        }
+
         if (StudentIds.Problem(id) is { } problem)
         {
             return Problems.Invalid("studentId", problem);
@@ -117,20 +120,6 @@ internal static class ExamEndpoints
         return sheet is null
             ? Problems.NotFound($"No answer sheet is kept for student '{id}' in exam {number}.")
             : TypedResults.Ok(sheet);
-    }
-
-    /// <summary>
-    /// The student id exactly as the client encoded it: the server leaves <c>%2F</c> undecoded in a path segment, so the
-    /// id is taken from the raw request target, between <c>/students/</c> and <c>/answers</c>, and decoded once.
-    /// </summary>
-    private static string ExactStudentId(HttpContext context, string routeValue)
-    {
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        var path = target?.Split('?', 2)[0];
-        var start = path?.IndexOf("/students/", StringComparison.Ordinal) ?? -1;
-        return path is null || start < 0 || !path.EndsWith("/answers", StringComparison.Ordinal)
-            ? routeValue
-            : Uri.UnescapeDataString(path[(start + "/students/".Length)..^"/answers".Length]);
     }
 
     private static bool TryParseAfter(string text, out long exam, [NotNullWhen(false)] out string? error)

@@ -47,13 +47,11 @@ internal static class StudentDataEndpoints
     private static async Task<Results<PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> Export(
         string studentId, [FromQuery(Name = "format")] string? format, HttpContext context, StudentData data, CancellationToken cancellationToken)
     {
-        var exact = StudentEndpoints.ExactId(context, studentId + ExportSuffix);
-        if (exact is null || !exact.EndsWith(ExportSuffix, StringComparison.Ordinal))
+        if (ExactRouteValues.Between(context, studentId, StudentEndpoints.Prefix, ExportSuffix) is not { } id)
         {
-            return Problems.Invalid("studentId", "studentId must be UTF-8 once its %-escapes are decoded.");
+            return ExactRouteValues.NotUtf8("studentId");
         }
 
-        var id = exact[..^ExportSuffix.Length];
         if (StudentIds.Problem(id) is { } problem)
         {
             return Problems.Invalid("studentId", problem);
@@ -86,9 +84,9 @@ internal static class StudentDataEndpoints
     private static async Task<Results<Ok<ErasureReport>, ValidationProblem, ProblemHttpResult>> Erase(
         string studentId, HttpContext context, StudentData data, CancellationToken cancellationToken)
     {
-        if (StudentEndpoints.ExactId(context, studentId) is not { } id)
+        if (ExactRouteValues.Between(context, studentId, StudentEndpoints.Prefix) is not { } id)
         {
-            return Problems.Invalid("studentId", "studentId must be UTF-8 once its %-escapes are decoded.");
+            return ExactRouteValues.NotUtf8("studentId");
         }
 
         if (StudentIds.Problem(id) is { } problem)

@@ -1,17 +1,15 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Text;
 using Gradebook.Api;
 using Gradebook.Auth;
 using Gradebook.Grading;
 using Gradebook.Storage;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gradebook.Students;
 
 internal static class StudentEndpoints
 {
-    private const string Prefix = "/students/";
+    internal const string Prefix = "/students/";
 
     public static IEndpointRouteBuilder MapStudents(this IEndpointRouteBuilder routes)
     {
@@ -55,9 +53,9 @@ internal static class StudentEndpoints
     private static async Task<Results<Ok<StudentDetails>, ValidationProblem, ProblemHttpResult, CsvResult>> GetStudent(
         string studentId, HttpContext context, ReadStore store, CancellationToken cancellationToken)
     {
-        if (ExactId(context, studentId) is not { } id)
+        if (ExactRouteValues.Between(context, studentId, Prefix) is not { } id)
         {
-            return Problems.Invalid("studentId", "studentId must be UTF-8 once its %-escapes are decoded.");
+            return ExactRouteValues.NotUtf8("studentId");
         }
 
         if (StudentIds.Problem(id) is { } problem)
@@ -79,7 +77,7 @@ internal static class StudentEndpoints
     /// <summary>The version of the requested student's results; null when there are none or the id cannot be one.</summary>
     private static Task<long?> StudentVersionAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        return ExactId(context, context.Request.RouteValues["studentId"] as string ?? "") is { } id && StudentIds.Problem(id) is null
+        return ExactRouteValues.Between(context, context.Request.RouteValues["studentId"] as string ?? "", Prefix) is { } id && StudentIds.Problem(id) is null
             ? context.RequestServices.GetRequiredService<ReadStore>().GetStudentVersionAsync(id, cancellationToken)
             : Task.FromResult<long?>(null);
     }
@@ -90,54 +88,4 @@ internal static class StudentEndpoints
         error = StudentIds.Problem(text) is { } problem ? $"after must be a student id: {problem}." : null;
         return error is null;
     }
-
-    /// <summary>
-    /// The student id exactly as the client encoded it. The server leaves <c>%2F</c> undecoded in the path, so an id
-    /// containing '/' is recovered from the raw request target; the catch-all route also takes it unencoded.
-    /// </summary>
-    internal static string? ExactId(HttpContext context, string routeValue)
-    {
-        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (target is null || !target.StartsWith(Prefix, StringComparison.Ordinal))
-        {
-            return routeValue;
-        }
-
-        var segment = target.AsSpan(Prefix.Length);
-        var query = segment.IndexOf('?');
-        return Unescape(query < 0 ? segment : segment[..query]);
-    }
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
-    // Not Uri.UnescapeDataString: it leaves an escaped sequence that is not UTF-8 (%E2%82) as it was, which then reads
-    // as an id of its own; here the escapes are turned into bytes, and bytes that are not UTF-8 are no id (null).
-    private static string? Unescape(ReadOnlySpan<char> escaped)
-    {
-        var text = Encoding.UTF8.GetBytes(escaped.ToArray());
-        var bytes = new List<byte>(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '%' && i + 2 < text.Length && IsHex(text[i + 1]) && IsHex(text[i + 2]))
-            {
-                bytes.Add(Convert.FromHexString(Encoding.ASCII.GetString(text, i + 1, 2))[0]);
-                i += 2;
-            }
-            else
-            {
-                bytes.Add(text[i]);
-            }
-        }
-
-        try
-        {
-            return StrictUtf8.GetString([.. bytes]);
-        }
-        catch (DecoderFallbackException)
-        {
-            return null;
-        }
-    }
-
-    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
 }

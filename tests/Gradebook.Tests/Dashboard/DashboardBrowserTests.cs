@@ -329,6 +329,16 @@ public sealed partial class DashboardBrowserTests : IAsyncLifetime
         }
     }
 
+    [BrowserFact]
+    public async Task Without_authentication_the_sign_in_page_keeps_the_whole_navigation()
+    {
+        var page = await Context.NewPageAsync();
+        await page.GotoAsync("/signin");
+
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await SignInBrowserTests.ExpectWholeNavigationAsync(page);
+    }
+
     /// <summary>Axe finds nothing serious or critical on the page; it is saved at each width, and checked again at each.</summary>
     internal static async Task CheckAndCaptureAsync(IPage page, string name)
     {

@@ -39,17 +39,24 @@ public sealed class SignInBrowserTests : IAsyncLifetime
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=%2F$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await ExpectOnlySignInLinkAsync(page);
         await DashboardBrowserTests.CheckAndCaptureAsync(page, "signin");
 
         await page.GetByLabel("API key").FillAsync("not-a-key-anyone-was-given");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not one Gradebook knows");
+        await ExpectOnlySignInLinkAsync(page);
         await DashboardBrowserTests.CheckAndCaptureAsync(page, "signin-wrong-key");
+
+        await page.GotoAsync("/signin?failed=true");
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("did not succeed");
+        await ExpectOnlySignInLinkAsync(page);
 
         await page.GetByLabel("API key").FillAsync(Key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/$"));
         await Expect(page.Locator("[data-field='signed-in']")).ToHaveTextAsync("teacher");
+        await ExpectWholeNavigationAsync(page);
         await Expect(page.Locator("[data-total='students']")).ToHaveTextAsync("2");
         await Expect(page.Locator("#live-status")).ToContainTextAsync("Live");
 
@@ -62,7 +69,26 @@ public sealed class SignInBrowserTests : IAsyncLifetime
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?signedOut=true$"));
         await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("You are signed out.");
+        await ExpectOnlySignInLinkAsync(page);
         await page.GotoAsync("/");
         await Expect(page).ToHaveURLAsync(new Regex("/signin\\?ReturnUrl=%2F$"));
     }
+
+    /// <summary>The navigation offers the product name, leading to sign-in, and no page that would only lead there.</summary>
+    internal static async Task ExpectOnlySignInLinkAsync(IPage page)
+    {
+        var links = Navigation(page).GetByRole(AriaRole.Link);
+        await Expect(links).ToHaveTextAsync(["Gradebook"]);
+        await Expect(links).ToHaveAttributeAsync("href", "/signin");
+    }
+
+    /// <summary>The navigation as it is for anyone who may open the dashboard's pages.</summary>
+    internal static async Task ExpectWholeNavigationAsync(IPage page)
+    {
+        var links = Navigation(page).GetByRole(AriaRole.Link);
+        await Expect(links).ToHaveTextAsync(["Gradebook", "Overview", "Students", "Ingestion"]);
+        Assert.Equal(["/", "/", "/student", "/feed"], await links.EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"));
+    }
+
+    private static ILocator Navigation(IPage page) => page.GetByRole(AriaRole.Navigation, new() { Name = "Dashboard" });
 }
