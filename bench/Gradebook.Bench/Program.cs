@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gradebook.Bench;
 
-// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|auth|fleet|live|catchup|conditional|analytics|profile|all> [--events N] [--seconds S] [--engines sqlite,postgres] [--repeat N] [--freezes N] [--results DIR | --record]
+// dotnet run -c Release --project bench/Gradebook.Bench -- <ingest|parse|query|latency|memory|auth|fleet|live|catchup|conditional|analytics|profile|retention|all> [--events N] [--seconds S] [--engines sqlite,postgres] [--repeat N] [--freezes N] [--results DIR | --record]
 var scenario = args.FirstOrDefault() ?? "all";
 var options = BenchOptions.Parse(args.Skip(1).ToArray());
 var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
@@ -18,6 +18,7 @@ var scenarios = new Dictionary<string, Func<BenchOptions, Task<Report>>>
     ["conditional"] = ConditionalBenchmark.RunAsync,
     ["analytics"] = AnalyticsBenchmark.RunAsync,
     ["profile"] = WriteProfile.RunAsync,
+    ["retention"] = RetentionBenchmark.RunAsync,
 };
 
 if (scenario != "all" && !scenarios.ContainsKey(scenario))

@@ -29,7 +29,7 @@ internal static class Workload
     public static IReadOnlyList<string> DefaultEngines => PostgresCluster.BinDirectory is null ? ["sqlite"] : ["sqlite", "postgres"];
 
     /// <summary>A fresh, migrated database of the engine, and the settings a Gradebook process needs to use it.</summary>
-    public static async Task<(StoreHarness Store, Dictionary<string, string> Settings)> FreshStoreAsync(string engine, TempDirectory directory)
+    public static async Task<(StoreHarness Store, Dictionary<string, string> Settings)> FreshStoreAsync(string engine, TempDirectory directory, int? through = null)
     {
         switch (engine)
         {
@@ -37,7 +37,7 @@ internal static class Workload
                 {
                     var connectionString = directory.SqliteConnectionString();
                     var store = new StoreHarness(new SqliteEngine(connectionString));
-                    await store.MigrateAsync(CancellationToken.None);
+                    await store.MigrateAsync(CancellationToken.None, through);
                     return (store, new Dictionary<string, string> { ["ConnectionStrings__Gradebook"] = connectionString });
                 }
 
@@ -47,7 +47,7 @@ internal static class Workload
                     _postgres ??= await PostgresCluster.StartAsync(durable: true);
                     var connectionString = await _postgres.CreateDatabaseAsync();
                     var store = new StoreHarness(new PostgresEngine(connectionString));
-                    await store.MigrateAsync(CancellationToken.None);
+                    await store.MigrateAsync(CancellationToken.None, through);
                     return (store, new Dictionary<string, string>
                     {
                         ["Storage__Provider"] = "Postgres",

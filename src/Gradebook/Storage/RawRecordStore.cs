@@ -150,6 +150,23 @@ internal sealed class RawRecordStore(StoreEngine engine, BatchWriter writer)
         }
 
         var parameters = await ParametersAsync(connection, period, cancellationToken);
+
+        // SQLite's own wait for the write lock, which tries again within milliseconds, rather than the driver's, which
+        // sleeps 150 ms between tries: behind a feed that commits batch after batch, the chunk still finds a gap.
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA busy_timeout = 30000", cancellationToken: cancellationToken));
+        try
+        {
+            await DeleteInChunksAsync(connection, parameters, cancellationToken);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("PRAGMA busy_timeout = 0");
+        }
+    }
+
+    /// <summary>SQLite: a period's rows deleted a chunk a transaction, oldest first, with a pause after each.</summary>
+    private async Task DeleteInChunksAsync(DbConnection connection, object parameters, CancellationToken cancellationToken)
+    {
         foreach (var chunk in (SqlFile[])[Sql.DeleteRawBatchesThrough, Sql.DeleteImportsThrough])
         {
             int deleted;
