@@ -20,8 +20,9 @@ internal sealed class RawRecordStore(StoreEngine engine, BatchWriter writer)
     public const int ChunkRows = 64;
 
     /// <summary>
-    /// The pause after each chunk on SQLite, longer than the 150 ms between a waiting writer's tries for the lock
-    /// (Microsoft.Data.Sqlite's), so the feed's next batch is not kept waiting behind chunk after chunk.
+    /// The pause after each chunk on SQLite, longer than the 150 ms between a waiting feed's tries for the lock
+    /// (Microsoft.Data.Sqlite's, which the feed's connection uses), so the feed's next batch is not kept waiting behind
+    /// chunk after chunk.
     /// </summary>
     public static readonly TimeSpan ChunkPause = TimeSpan.FromMilliseconds(200);
 

@@ -18,6 +18,8 @@ public sealed class StartupTests : IDisposable
     [InlineData("Emulator__EventsPerSecond", "-1", "EventsPerSecond")]
     [InlineData("Storage__Provider", "Mongo", "Failed to convert configuration value 'Mongo' at 'Storage:Provider'")]
     [InlineData("Feed__BatchSize", "lots", "Failed to convert configuration value 'lots' at 'Feed:BatchSize'")]
+    [InlineData("Retention__RawRecord", "-1.00:00:00", "Retention:RawRecord must be positive")]
+    [InlineData("Retention__PartitionsAhead", "0", "Retention:PartitionsAhead must be between 1 and 366 days")]
     public async Task A_bad_setting_stops_start_up_with_a_message_that_names_it(string key, string value, string message)
     {
         using var process = GradebookProcess.Start(new Dictionary<string, string>
