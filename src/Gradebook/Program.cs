@@ -126,6 +126,7 @@ public partial class Program
 
             // Created once the export listens, so every feed's counters are there at zero from start-up on.
             app.Services.GetRequiredService<FeedMetrics>();
+            app.Services.GetRequiredService<RetentionMetrics>();
             routes.MapIngestion();
             routes.MapStudents();
             routes.MapExams();

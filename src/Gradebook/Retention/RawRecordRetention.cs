@@ -73,6 +73,11 @@ internal sealed class RetentionMetrics
         _failures = meter.CreateCounter<long>("retention.failures", "{failure}", "Passes of retention (partitions made ahead, periods dropped) that failed.");
         meter.CreateObservableGauge("retention.failing", () => Snapshot().FailingPasses > 0 ? 1 : 0, "{state}",
             "1 while retention's last pass failed.");
+
+        // At zero from start-up on, so a dashboard's rate and an alert see the series before the first drop or failure.
+        _periods.Add(0);
+        _events.Add(0);
+        _failures.Add(0);
     }
 
     public void Dropped(RawRecordCounts counts)

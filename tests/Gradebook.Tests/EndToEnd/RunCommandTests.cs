@@ -21,7 +21,8 @@ public sealed class RunCommandTests : IDisposable
             ["Feed__Enabled"] = "false",
         });
 
-        await Eventually.Until(() => Task.FromResult(process.Output), output => output.Contains("Application started", StringComparison.Ordinal) || process.HasExited);
+        // The host writes "Application started", then the environment, then the content root: wait for the last of them.
+        await Eventually.Until(() => Task.FromResult(process.Output), output => output.Contains("Content root path", StringComparison.Ordinal) || process.HasExited);
         Assert.Contains($"Now listening on: {address}", process.Output, StringComparison.Ordinal);
         Assert.Contains("Hosting environment: Production", process.Output, StringComparison.Ordinal);
         using var http = new HttpClient();
