@@ -40,7 +40,7 @@ internal static class RawRecordArchive
                     counts = counts.Add(row);
                 }
 
-                await WriteLineAsync(gzip, new ArchiveLine { End = ArchiveEnd.Of(counts) }, cancellationToken);
+                await WriteLineAsync(gzip, new ArchiveLine { End = counts }, cancellationToken);
             }
 
             file.Flush(flushToDisk: true);
@@ -74,9 +74,9 @@ internal static class RawRecordArchive
                 ?? throw new InvalidDataException($"{path} is cut short after line {number - 1}: it has no closing count, so it is not a whole archive.");
             if (line.End is { } end)
             {
-                if (end != ArchiveEnd.Of(counts))
+                if (end != counts)
                 {
-                    throw new InvalidDataException($"{path} counts {end} but holds {ArchiveEnd.Of(counts)}.");
+                    throw new InvalidDataException($"{path} counts {end} but holds {counts}.");
                 }
 
                 yield break;
@@ -146,17 +146,12 @@ internal sealed record ArchiveLine
 
     public ArchivedImport? Import { get; init; }
 
-    public ArchiveEnd? End { get; init; }
+    /// <summary>The last line: how many rows of each table the archive holds.</summary>
+    public RawRecordCounts? End { get; init; }
 }
 
 /// <summary>An archive's first line: its format and the period it holds (no <c>from</c>: everything before <c>to</c>).</summary>
 internal sealed record ArchiveHeader(int Format, DateTimeOffset? From, DateTimeOffset To);
-
-/// <summary>An archive's last line: how many rows of each table it holds.</summary>
-internal sealed record ArchiveEnd(long Batches, long Events, long Rejections, long Imports)
-{
-    public static ArchiveEnd Of(RawRecordCounts counts) => new(counts.Batches, counts.Events, counts.Rejections, counts.Imports);
-}
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ArchiveLine))]

@@ -92,8 +92,6 @@ internal sealed record RawRecordCounts(long Batches, long Events, long Rejection
 {
     public static readonly RawRecordCounts None = new(0, 0, 0, 0);
 
-    public bool IsEmpty => Batches == 0 && Rejections == 0 && Imports == 0;
-
     public RawRecordCounts Add(ArchivedRow row) => new(
         Batches + (row.Batch is null ? 0 : 1),
         Events + (row.Batch?.EventCount ?? 0),

@@ -322,7 +322,7 @@ internal sealed class RawRecordStore(StoreEngine engine, BatchWriter writer)
     private IAsyncEnumerable<T> QueryAsync<T>(DbConnection connection, DbTransaction transaction, SqlFile file, object parameters) =>
         connection.QueryUnbufferedAsync<T>(engine.Text(file), parameters, transaction);
 
-    internal static string? Text(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+    private static string? Text(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     private static DateTimeOffset Parse(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
